@@ -1,0 +1,1 @@
+"""Conformance suite that proves the MBPanel development stack matches its runbook."""
