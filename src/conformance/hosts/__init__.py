@@ -1,0 +1,1 @@
+"""Reaching hosts over SSH and gathering the facts the checks compare."""

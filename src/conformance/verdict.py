@@ -1,0 +1,125 @@
+"""How a conformance check records what it saw and words its failure.
+
+Every failure a person reads has the same shape:
+
+    apache:event:MaxRequestWorkers: expected 150, observed 120 (/etc/httpd/conf/httpd.conf:12)
+    Runbook 1.3 Backend capacity settings. First step (4.1 Apache worker pressure): ...
+
+Checks record expected and observed values in the test report's user_properties (see
+runbook sections in expectations.yaml and RECORD_KEYS in runinfo.py), so the HTML, JUnit
+and JSON reports show them whether the check passes or fails.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+
+@dataclasses.dataclass(frozen=True)
+class Section:
+    """A runbook section: its number, title and the first step to take."""
+
+    number: str
+    title: str
+    first_step: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Case:
+    """One conformance check: its id, its runbook sections and what it compares."""
+
+    check_id: str
+    kind: str  # "config", "probe" or "capacity"
+    runbook: Section
+    remediation: Section
+    params: dict[str, Any] = dataclasses.field(default_factory=dict)
+    severity: str = "major"
+
+    def __str__(self) -> str:
+        return self.check_id
+
+
+def show(value: Any) -> str:
+    """Render a value for a message: strings bare, everything else as compact JSON."""
+    if isinstance(value, str):
+        return value
+    try:
+        return json.dumps(value, sort_keys=True, default=str)
+    except (TypeError, ValueError):
+        return repr(value)
+
+
+def failure_text(case: Case, *, expected: Any, observed: Any, where: str) -> str:
+    """Word a failed check the way every report shows it."""
+    location = f" ({where})" if where else ""
+    return (
+        f"{case.check_id}: expected {show(expected)}, observed {show(observed)}"
+        f"{location}\n"
+        f"Runbook {case.runbook.number} {case.runbook.title}. First step "
+        f"({case.remediation.number} {case.remediation.title}): "
+        f"{case.remediation.first_step}"
+    )
+
+
+class Check:
+    """The verdict of one test: records values, then passes or fails with the message."""
+
+    def __init__(
+        self,
+        case: Case,
+        record: Callable[[str, Any], None],
+        *,
+        host: str = "",
+    ) -> None:
+        self.case = case
+        self._record = record
+        self.host = host
+        record("check_id", case.check_id)
+        record("kind", case.kind)
+        record("runbook", case.runbook.number)
+        record("remediation", case.remediation.number)
+        record("severity", case.severity)
+        if host:
+            record("host", host)
+
+    def record(self, name: str, value: Any) -> None:
+        self._record(name, value)
+
+    def verify(
+        self,
+        ok: bool,
+        *,
+        expected: Any,
+        observed: Any,
+        where: str,
+    ) -> None:
+        """Record the values, then fail the test with the standard message unless ok."""
+        __tracebackhide__ = True
+        self._record("expected", expected)
+        self._record("observed", observed)
+        self._record("where", where)
+        if not ok:
+            pytest.fail(
+                failure_text(
+                    self.case, expected=expected, observed=observed, where=where
+                ),
+                pytrace=False,
+            )
+
+    def equal(self, observed: Any, expected: Any, *, where: str) -> None:
+        __tracebackhide__ = True
+        self.verify(
+            observed == expected, expected=expected, observed=observed, where=where
+        )
+
+    def unreachable(self, reason: str, *, expected: Any, where: str) -> None:
+        """Fail because the value could not be read at all, with that one reason."""
+        __tracebackhide__ = True
+        self.verify(
+            False, expected=expected, observed=f"not read: {reason}", where=where
+        )
