@@ -2,7 +2,7 @@
 
 Every failure a person reads has the same shape:
 
-    apache:event:MaxRequestWorkers: expected 150, observed 120 (/etc/httpd/conf/httpd.conf:12)
+    apache:event:MaxRequestWorkers: expected 150, observed 120 (conf/httpd.conf:12)
     Runbook 1.3 Backend capacity settings. First step (4.1 Apache worker pressure): ...
 
 Checks record expected and observed values in the test report's user_properties (see
@@ -67,7 +67,7 @@ def failure_text(case: Case, *, expected: Any, observed: Any, where: str) -> str
 
 
 class Check:
-    """The verdict of one test: records values, then passes or fails with the message."""
+    """The verdict of one test: records values, then passes or fails."""
 
     def __init__(
         self,
