@@ -50,4 +50,6 @@ RUN_INFO = pytest.StashKey[RunInfo]()
 
 def recorded(report: pytest.TestReport) -> dict[str, object]:
     """Return the verdict pairs a test recorded, as a dict (last value of a name wins)."""
-    return {name: value for name, value in report.user_properties if name in RECORD_KEYS}
+    return {
+        name: value for name, value in report.user_properties if name in RECORD_KEYS
+    }

@@ -117,9 +117,50 @@ class Check:
             observed == expected, expected=expected, observed=observed, where=where
         )
 
+    def observe(self, observe: Callable[[], Observation], *, expected: Any) -> None:
+        """Run a check function and verify what it observed.
+
+        A NotObserved from the function fails the check with its one reason, so an
+        unreachable host or an unreadable file never shows up as a traceback.
+        """
+        __tracebackhide__ = True
+        try:
+            observation = observe()
+        except NotObserved as missing:
+            self.unreachable(missing.reason, expected=expected, where=missing.where)
+            return
+        for name, value in observation.details.items():
+            self._record(name, value)
+        self.verify(
+            observation.ok,
+            expected=observation.expected,
+            observed=observation.observed,
+            where=observation.where,
+        )
+
     def unreachable(self, reason: str, *, expected: Any, where: str) -> None:
         """Fail because the value could not be read at all, with that one reason."""
         __tracebackhide__ = True
         self.verify(
             False, expected=expected, observed=f"not read: {reason}", where=where
         )
+
+
+@dataclasses.dataclass(frozen=True)
+class Observation:
+    """What a check function saw: the verdict and the values to record."""
+
+    ok: bool
+    expected: Any
+    observed: Any
+    where: str
+    details: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+
+class NotObserved(Exception):
+    """The value a check compares could not be read; the message is the one reason."""
+
+    def __init__(self, reason: str, *, where: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.where = where

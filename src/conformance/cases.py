@@ -1,0 +1,220 @@
+"""The suite's checks, one Case each, generated from the expectations.
+
+Each conformance test asks for one of the fixture names below (``mpm_case``,
+``endpoint_case``, ...) and is parametrized with the cases built for it, so that the
+test ids are the check ids a person reads: ``apache:event:MaxRequestWorkers``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from conformance.verdict import Case, Section
+
+Checks = Mapping[str, Any]
+SectionLookup = Callable[[str], Section]
+
+
+def build_cases(checks: Checks, section: SectionLookup) -> dict[str, list[Case]]:
+    """Return the cases of every check family, keyed by the fixture name tests use."""
+    return {name: list(builder(checks, section)) for name, builder in BUILDERS.items()}
+
+
+def _case(
+    group: Mapping[str, Any],
+    section: SectionLookup,
+    check_id: str,
+    kind: str,
+    override: Mapping[str, Any] | None = None,
+    **params: Any,
+) -> Case:
+    tags = {**group, **(override or {})}
+    return Case(
+        check_id=check_id,
+        kind=kind,
+        runbook=section(str(tags["runbook"])),
+        remediation=section(str(tags["remediation"])),
+        params=params,
+        severity=str(tags.get("severity", "major")),
+    )
+
+
+def apache_mpm(checks: Checks, section: SectionLookup) -> Iterator[Case]:
+    apache = checks["apache"]
+    for mpm, values in apache["mpm"].items():
+        for directive, expected in values.items():
+            yield _case(
+                apache,
+                section,
+                f"apache:{mpm}:{directive}",
+                "config",
+                mpm=mpm,
+                directive=directive,
+                expected=expected,
+            )
+
+
+def apache_modules(checks: Checks, section: SectionLookup) -> Iterator[Case]:
+    apache = checks["apache"]
+    mpm_module = f"mpm_{apache['loaded_mpm']}_module"
+    yield _case(apache, section, "apache:loaded-mpm", "config", module=mpm_module)
+    for module in apache["modules"]:
+        yield _case(apache, section, f"apache:module:{module}", "config", module=module)
+
+
+def apache_syntax(checks: Checks, section: SectionLookup) -> Iterator[Case]:
+    apache = checks["apache"]
+    syntax = apache["syntax"]
+    yield _case(
+        apache,
+        section,
+        "apache:syntax",
+        "config",
+        override=syntax,
+        command=syntax["command"],
+    )
+
+
+def wsgi(checks: Checks, section: SectionLookup) -> Iterator[Case]:
+    group = checks["wsgi"]
+    for option, expected in group["daemon"].items():
+        yield _case(
+            group, section, f"wsgi:{option}", "config", option=option, expected=expected
+        )
+    yield _case(group, section, "wsgi:serving-group", "config")
+    yield _case(
+        group,
+        section,
+        "wsgi:live-processes",
+        "probe",
+        expected=group["daemon"]["processes"],
+    )
+
+
+def celery(checks: Checks, section: SectionLookup) -> Iterator[Case]:
+    group = checks["celery"]
+    yield _case(group, section, "celery:nodes", "config", expected=group["nodes"])
+    for option, expected in group["options"].items():
+        yield _case(
+            group,
+            section,
+            f"celery:{option}",
+            "config",
+            option=option,
+            expected=expected,
+        )
+    yield _case(
+        group, section, "celery:running-nodes", "probe", expected=group["nodes"]
+    )
+
+
+def services(checks: Checks, section: SectionLookup) -> Iterator[Case]:
+    group = checks["services"]
+    for unit in group["units"]:
+        override = {"remediation": "4.2"} if unit == "celery" else None
+        yield _case(
+            group, section, f"service:{unit}", "probe", override=override, unit=unit
+        )
+
+
+def dependencies(checks: Checks, section: SectionLookup) -> Iterator[Case]:
+    group = checks["dependencies"]
+    for name, port in group["ports"].items():
+        yield _case(
+            group, section, f"dependency:{name}", "probe", dependency=name, port=port
+        )
+
+
+def tls(checks: Checks, section: SectionLookup) -> Iterator[Case]:
+    group = checks["tls"]
+    for aspect in ("handshake", "name", "days-to-expiry"):
+        yield _case(group, section, f"tls:{aspect}", "probe", aspect=aspect)
+
+
+def frontend(checks: Checks, section: SectionLookup) -> Iterator[Case]:
+    group = checks["frontend"]
+    yield _case(group, section, "frontend:access-user", "probe")
+    for unit in group["services"]:
+        yield _case(group, section, f"frontend:service:{unit}", "probe", unit=unit)
+    yield _case(group, section, "frontend:pm2-app", "probe", app=group["pm2_app"])
+    yield _case(
+        group, section, "frontend:app-listening", "probe", port=group["app_port"]
+    )
+    yield _case(group, section, "frontend:url", "probe")
+
+
+def backups(checks: Checks, section: SectionLookup) -> Iterator[Case]:
+    group = checks["backups"]
+    for path in group["files"]:
+        yield _case(group, section, f"backup:{path}", "config", path=path)
+
+
+def endpoints(checks: Checks, section: SectionLookup) -> Iterator[Case]:
+    group = checks["health"]
+    for path, spec in group["endpoints"].items():
+        yield _case(
+            group, section, f"health:{path}", "probe", override=spec, path=path, **spec
+        )
+
+
+def latencies(checks: Checks, section: SectionLookup) -> Iterator[Case]:
+    group = checks["health"]
+    for path, spec in group["endpoints"].items():
+        if "p95_ms" in spec:
+            yield _case(
+                group,
+                section,
+                f"latency:{path}",
+                "probe",
+                override=spec,
+                path=path,
+                p95_ms=spec["p95_ms"],
+                samples=group["samples"],
+            )
+
+
+def routes(checks: Checks, section: SectionLookup) -> Iterator[Case]:
+    group = checks["routes"]
+    for path in group["require_auth"]:
+        yield _case(group, section, f"route:{path}", "probe", path=path, rule="auth")
+    for path in group["retired"]:
+        yield _case(group, section, f"route:{path}", "probe", path=path, rule="retired")
+
+
+def sse(checks: Checks, section: SectionLookup) -> Iterator[Case]:
+    group = checks["sse"]
+    yield _case(group, section, "sse:auth-required", "probe")
+    yield _case(group, section, "sse:first-event", "probe")
+
+
+def capacity(checks: Checks, section: SectionLookup) -> Iterator[Case]:
+    group = checks["capacity"]
+    yield _case(group, section, "capacity:bounding-stage", "capacity")
+    yield _case(group, section, "capacity:memory-headroom", "capacity")
+
+
+def burst(checks: Checks, section: SectionLookup) -> Iterator[Case]:
+    group = checks["capacity"]
+    yield _case(group, section, "capacity:burst", "capacity")
+    yield _case(group, section, "capacity:pressure-log", "capacity")
+
+
+BUILDERS: dict[str, Callable[[Checks, SectionLookup], Iterator[Case]]] = {
+    "mpm_case": apache_mpm,
+    "module_case": apache_modules,
+    "syntax_case": apache_syntax,
+    "wsgi_case": wsgi,
+    "celery_case": celery,
+    "service_case": services,
+    "dependency_case": dependencies,
+    "tls_case": tls,
+    "frontend_case": frontend,
+    "backup_case": backups,
+    "endpoint_case": endpoints,
+    "latency_case": latencies,
+    "route_case": routes,
+    "sse_case": sse,
+    "capacity_case": capacity,
+    "burst_case": burst,
+}

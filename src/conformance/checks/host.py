@@ -1,0 +1,163 @@
+"""Checks of what runs on a host: units, processes, ports, memory and backups."""
+
+from __future__ import annotations
+
+import re
+
+from conformance.checks.common import command, last_lines, reachable
+from conformance.hosts.facts import HostFacts, Process
+from conformance.verdict import NotObserved, Observation
+
+
+def unit_active(facts: HostFacts, unit: str) -> Observation:
+    state = reachable(facts).units.get(unit)
+    if state is None:
+        raise NotObserved(f"systemctl show returned nothing for {unit}.service")
+    return Observation(
+        ok=state.exists and state.active_state == "active",
+        expected=f"{unit}: active",
+        observed=state.describe(),
+        where=f"systemctl show {unit}.service on {facts.address}",
+    )
+
+
+def tcp_reachable(facts: HostFacts, host: str, port: int) -> Observation:
+    target = f"{host}:{port}"
+    result = reachable(facts).tcp.get(target)
+    if result is None:
+        raise NotObserved(f"the backend did not probe {target}")
+    ok = result.exit_status == 0
+    if ok:
+        observed = "connected"
+    elif result.exit_status == 124:
+        observed = "timed out"
+    else:
+        observed = f"failed: {last_lines(result.output, 1) or 'no output'}"
+    return Observation(
+        ok=ok,
+        expected=f"TCP connect to {target} from the backend",
+        observed=observed,
+        where=f"backend {facts.address}: bash /dev/tcp/{host}/{port}",
+    )
+
+
+def memory_headroom(facts: HostFacts, min_free_mb: int) -> Observation:
+    meminfo = reachable(facts).meminfo_kb
+    if "MemAvailable" not in meminfo:
+        raise NotObserved(
+            "/proc/meminfo has no MemAvailable line", where="/proc/meminfo"
+        )
+    available_mb = meminfo["MemAvailable"] // 1024
+    total_mb = meminfo.get("MemTotal", 0) // 1024
+    return Observation(
+        ok=available_mb >= min_free_mb,
+        expected=f"MemAvailable >= {min_free_mb} MiB",
+        observed=f"{available_mb} MiB available of {total_mb} MiB",
+        where=f"/proc/meminfo on {facts.address}",
+        details={"snapshot": {"mem_available_mb": available_mb}},
+    )
+
+
+BACKUP_SUFFIX = re.compile(r"\.bak\.(?P<stamp>.+)$")
+
+
+def latest_backup(facts: HostFacts, path: str) -> Observation:
+    backups = reachable(facts).backups.get(path, [])
+    if not backups:
+        return Observation(
+            ok=False,
+            expected=f"at least one {path}.bak.<timestamp>",
+            observed="no backup",
+            where=f"ls {path}.bak.* on {facts.address}",
+        )
+    latest = backups[-1]
+    copy = facts.files.get(latest)
+    readable = copy is not None and copy.state == "ok"
+    details = {"snapshot": {"latest_backup": latest, "backups": len(backups)}}
+    return Observation(
+        ok=readable,
+        expected=f"latest {path}.bak.<timestamp> exists and is readable",
+        observed=f"{latest} ({'readable' if readable else 'not readable'})",
+        where=f"ls {path}.bak.* on {facts.address}",
+        details=details,
+    )
+
+
+def syntax_ok(facts: HostFacts) -> Observation:
+    result = command(facts, "httpd-syntax")
+    output = result.output.strip()
+    return Observation(
+        ok=result.exit_status == 0 and "Syntax OK" in output,
+        expected="Syntax OK",
+        observed=last_lines(output) or f"exit status {result.exit_status}",
+        where=f"{result.command} on {facts.address}",
+    )
+
+
+def worker_nodes(processes: list[Process]) -> dict[str, list[Process]]:
+    """Return running Celery worker nodes by name (the part of -n before @).
+
+    Prefork children repeat their parent's command line, so a node counts once: only
+    processes whose parent is not a worker of the same node are node main processes.
+    """
+    by_pid = {p.pid: p for p in processes}
+    nodes: dict[str, list[Process]] = {}
+    for process in processes:
+        name = celery_node_name(process.args)
+        if name is None:
+            continue
+        parent = by_pid.get(process.ppid)
+        if parent is not None and celery_node_name(parent.args) == name:
+            continue
+        nodes.setdefault(name, []).append(process)
+    return nodes
+
+
+NODE_OPTION = re.compile(r"(?:^|\s)(?:-n|--hostname)[ =](?P<name>[^@\s]+)")
+
+
+def celery_node_name(args: str) -> str | None:
+    if "celery" not in args or " worker" not in args:
+        return None
+    match = NODE_OPTION.search(args)
+    return match.group("name") if match else None
+
+
+def celery_running(facts: HostFacts, expected: list[str]) -> Observation:
+    nodes = worker_nodes(reachable(facts).processes)
+    observed = sorted(nodes)
+    return Observation(
+        ok=observed == sorted(expected),
+        expected=sorted(expected),
+        observed=observed,
+        where=f"ps -eo pid,ppid,args on {facts.address} (celery worker -n NAME@)",
+        details={
+            "snapshot": {
+                "celery_worker_pids": {
+                    n: [p.pid for p in ps] for n, ps in nodes.items()
+                }
+            }
+        },
+    )
+
+
+def daemon_processes(facts: HostFacts, display_name: str) -> list[Process]:
+    return [p for p in reachable(facts).processes if p.args.strip() == display_name]
+
+
+def wsgi_live_processes(
+    facts: HostFacts, display_name: str | None, expected: int
+) -> Observation:
+    if not display_name:
+        raise NotObserved(
+            "the WSGIDaemonProcess has no display-name, so its processes cannot be "
+            "told apart from httpd's; add display-name=%{GROUP}"
+        )
+    found = daemon_processes(facts, display_name)
+    return Observation(
+        ok=len(found) == expected,
+        expected=expected,
+        observed=len(found),
+        where=f"ps -eo args on {facts.address} (processes named {display_name!r})",
+        details={"snapshot": {"wsgi_daemon_pids": [p.pid for p in found]}},
+    )

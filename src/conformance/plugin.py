@@ -1,0 +1,154 @@
+"""The pytest plugin behind the conformance suite.
+
+It adds the suite's options, loads the expectations once, parametrizes every
+conformance test from them (test ids are check ids), skips deep and burst checks unless
+selected, and provides the fixtures the thin tests under tests/ use.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from conformance.cases import BUILDERS, build_cases
+from conformance.context import SuiteContext
+from conformance.errors import ConformanceError
+from conformance.runinfo import RUN_INFO, RunInfo
+from conformance.verdict import Case, Check
+
+CONTEXT = pytest.StashKey[SuiteContext]()
+CASES = pytest.StashKey[dict[str, list[Case]]]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("conformance", "MBPanel runbook conformance")
+    group.addoption(
+        "--expectations",
+        default="expectations.yaml",
+        help="expectations file to check against (default: expectations.yaml)",
+    )
+    group.addoption(
+        "--env",
+        default="lab",
+        help="environment of the expectations file to target (default: lab)",
+    )
+    group.addoption(
+        "--deep",
+        action="store_true",
+        help="also run the deep diagnostics (/health/celery/deep, /health)",
+    )
+    group.addoption(
+        "--burst",
+        action="store_true",
+        default=None,
+        help="run the burst probe (on by default only where the environment says so)",
+    )
+    group.addoption(
+        "--no-burst",
+        action="store_false",
+        dest="burst",
+        help="skip the burst probe",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from conformance.expectations import load_expectations
+
+    path = Path(config.getoption("expectations"))
+    if not path.is_absolute():
+        path = Path(config.rootpath, path)
+    try:
+        expectations = load_expectations(path)
+        environment = expectations.environment(config.getoption("env"))
+    except ConformanceError as error:
+        raise pytest.UsageError(str(error)) from None
+
+    context = SuiteContext(expectations, environment)
+    config.stash[CONTEXT] = context
+    config.stash[CASES] = build_cases(expectations.checks, expectations.section)
+    config.stash[RUN_INFO] = RunInfo(
+        environment=environment.name,
+        expectations_path=str(path),
+        expectations_sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+        hosts={role: host.address for role, host in environment.hosts.items()},
+        started_at=datetime.now(UTC),
+    )
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    context = config.stash.get(CONTEXT, None)
+    if context is not None:
+        context.close()
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    cases = metafunc.config.stash.get(CASES, {})
+    for name in BUILDERS:
+        if name in metafunc.fixturenames:
+            family = cases.get(name, [])
+            metafunc.parametrize(name, family, ids=[c.check_id for c in family])
+
+
+def pytest_collection_modifyitems(
+    config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    context = config.stash[CONTEXT]
+    burst = config.getoption("burst")
+    if burst is None:
+        burst = bool(context.environment.burst_by_default)
+    for item in items:
+        if item.get_closest_marker("deep") and not config.getoption("deep"):
+            item.add_marker(
+                pytest.mark.skip(
+                    reason="deep diagnostic, run with --deep: the runbook reserves "
+                    "/health/celery/deep and /health for diagnostics, not automation"
+                )
+            )
+        if item.get_closest_marker("burst") and not burst:
+            item.add_marker(
+                pytest.mark.skip(
+                    reason=f"burst probe is opt-in for environment "
+                    f"{context.environment.name!r}; run with --burst to send it"
+                )
+            )
+
+
+@pytest.fixture(scope="session")
+def suite(pytestconfig: pytest.Config) -> SuiteContext:
+    """The run's expectations, environment and host connections."""
+    return pytestconfig.stash[CONTEXT]
+
+
+@pytest.fixture(scope="session")
+def backend(suite: SuiteContext):
+    """Facts of the backend node, gathered in one SSH round trip per worker."""
+    return suite.backend_facts
+
+
+@pytest.fixture(scope="session")
+def frontend(suite: SuiteContext):
+    """Facts of the frontend node, gathered in one SSH round trip per worker."""
+    return suite.frontend_facts
+
+
+@pytest.fixture
+def case(request: pytest.FixtureRequest) -> Case:
+    """The Case this test was parametrized with."""
+    params = getattr(request.node, "callspec", None)
+    for value in params.params.values() if params else ():
+        if isinstance(value, Case):
+            return value
+    raise pytest.UsageError(f"{request.node.nodeid} is not parametrized with a Case")
+
+
+@pytest.fixture
+def check(request: pytest.FixtureRequest, case: Case) -> Check:
+    """The verdict recorder of this test."""
+
+    def record(name: str, value: object) -> None:
+        request.node.user_properties.append((name, value))
+
+    return Check(case, record)
