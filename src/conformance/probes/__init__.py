@@ -1,0 +1,1 @@
+"""Network probes: HTTP sampling, the burst probe, SSE and TLS handshakes."""
