@@ -151,8 +151,18 @@ def backups(checks: Checks, section: SectionLookup) -> Iterator[Case]:
 
 
 def endpoints(checks: Checks, section: SectionLookup) -> Iterator[Case]:
+    return _endpoints(checks, section, deep=False)
+
+
+def deep_endpoints(checks: Checks, section: SectionLookup) -> Iterator[Case]:
+    return _endpoints(checks, section, deep=True)
+
+
+def _endpoints(checks: Checks, section: SectionLookup, *, deep: bool) -> Iterator[Case]:
     group = checks["health"]
     for path, spec in group["endpoints"].items():
+        if bool(spec.get("deep", False)) != deep:
+            continue
         yield _case(
             group, section, f"health:{path}", "probe", override=spec, path=path, **spec
         )
@@ -212,6 +222,7 @@ BUILDERS: dict[str, Callable[[Checks, SectionLookup], Iterator[Case]]] = {
     "frontend_case": frontend,
     "backup_case": backups,
     "endpoint_case": endpoints,
+    "deep_case": deep_endpoints,
     "latency_case": latencies,
     "route_case": routes,
     "sse_case": sse,

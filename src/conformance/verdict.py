@@ -117,7 +117,9 @@ class Check:
             observed == expected, expected=expected, observed=observed, where=where
         )
 
-    def observe(self, observe: Callable[[], Observation], *, expected: Any) -> None:
+    def observe(
+        self, observe: Callable[[], Observation], *, expected: Any = None
+    ) -> None:
         """Run a check function and verify what it observed.
 
         A NotObserved from the function fails the check with its one reason, so an
@@ -127,6 +129,8 @@ class Check:
         try:
             observation = observe()
         except NotObserved as missing:
+            if expected is None:
+                expected = self.case.params.get("expected", "a value that can be read")
             self.unreachable(missing.reason, expected=expected, where=missing.where)
             return
         for name, value in observation.details.items():
