@@ -89,7 +89,7 @@ def frontend_url(suite: Any) -> Observation:
     except httpx.HTTPError as error:
         raise NotObserved(
             f"GET {url}/ failed: {type(error).__name__}: {error}", where=url
-        )
+        ) from None
     server = response.headers.get("server", "no Server header")
     return Observation(
         ok=response.status_code == 200,
