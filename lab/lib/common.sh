@@ -1,0 +1,62 @@
+# Shared settings and helpers for the lab scripts; sourced, never run.
+# Paths, the node table and the state layout live here so every script agrees.
+
+LAB_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+LAB_LIB="$LAB_DIR/lib"
+REPO_DIR="$(cd "$LAB_DIR/.." && pwd)"
+STATE_DIR="${LAB_STATE_DIR:-$REPO_DIR/.lab}"
+RUN_DIR="$STATE_DIR/run"
+SECRETS_DIR="$STATE_DIR/secrets"
+CREDENTIALS_FILE="$STATE_DIR/credentials.env"
+CACHE_DIR="${LAB_CACHE_DIR:-/var/cache/mbpanel-lab}"
+SUITE=bookworm
+
+# Nodes in boot order, their addresses and the user that logs in over SSH.
+# The deps node has no sshd: its services are reached on their own ports.
+LAB_NODES=(deps backend frontend)
+declare -A NODE_ADDRESS=(
+    [deps]=127.0.10.31
+    [backend]=127.0.10.10
+    [frontend]=127.0.10.20
+)
+declare -A NODE_SSH_USER=(
+    [backend]=apache
+    [frontend]=nodejs
+)
+
+# Lines for /etc/hosts in every node, so each name resolves to its own
+# loopback address; RabbitMQ's node name rabbit@deps needs the deps entry.
+HOSTS_TABLE="127.0.0.1 localhost
+127.0.10.10 backend backend.lab.test
+127.0.10.20 frontend frontend.lab.test
+127.0.10.31 postgresql postgresql.lab.test
+127.0.10.32 redis redis.lab.test
+127.0.10.33 deps rabbitmq rabbitmq.lab.test"
+
+log() { printf 'lab: %s\n' "$*" >&2; }
+die() { printf 'lab: error: %s\n' "$*" >&2; exit 1; }
+
+require_root() {
+    if [[ $EUID -ne 0 ]]; then
+        die "$(basename "$0") must run as root: it builds images with debootstrap," \
+            "mounts overlayfs and boots systemd-nspawn containers." \
+            "Run it again with sudo."
+    fi
+}
+
+is_lab_node() {
+    local node
+    for node in "${LAB_NODES[@]}"; do
+        [[ $node == "$1" ]] && return 0
+    done
+    return 1
+}
+
+require_node() {
+    is_lab_node "$1" || die "unknown node ${1@Q}; the nodes are: ${LAB_NODES[*]}"
+}
+
+node_run_dir() { printf '%s/%s' "$RUN_DIR" "$1"; }
+node_root() { printf '%s/root' "$(node_run_dir "$1")"; }
+node_pid_file() { printf '%s/pid' "$(node_run_dir "$1")"; }
+machine_name() { printf '%s' "$1"; }
