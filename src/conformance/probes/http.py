@@ -150,6 +150,7 @@ def log_request(
     elapsed_ms: float,
     kind: str | None = None,
     level: int = logging.INFO,
+    log: logging.Logger = logger,
 ) -> None:
     """Log one probe request as `METHOD host path status=N ms=N`, never headers.
 
@@ -157,7 +158,7 @@ def log_request(
     """
     host = urlsplit(str(client.base_url)).netloc
     outcome = f"status={status}" if kind is None else f"error={kind}"
-    logger.log(
+    log.log(
         level,
         "%s %s %s %s ms=%.1f",
         method,
