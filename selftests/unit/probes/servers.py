@@ -202,13 +202,14 @@ def make_certificates(
     names: list[x509.GeneralName] = [x509.DNSName(name) for name in dns_names]
     names += [x509.IPAddress(ipaddress.ip_address(ip)) for ip in ip_addresses]
     not_after = (now + dt.timedelta(days=valid_days)).replace(microsecond=0)
+    not_before = min(now, not_after) - dt.timedelta(days=1)
     cert = (
         x509.CertificateBuilder()
         .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)]))
         .issuer_name(ca_name)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_before(not_before)
         .not_valid_after(not_after)
         .add_extension(x509.SubjectAlternativeName(names), critical=False)
         .add_extension(
@@ -222,6 +223,7 @@ def make_certificates(
         .sign(ca_key, hashes.SHA256())
     )
 
+    directory.mkdir(parents=True, exist_ok=True)
     files = Certificates(
         ca_file=directory / "ca.pem",
         cert_file=directory / "server.pem",
