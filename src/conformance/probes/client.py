@@ -8,6 +8,8 @@ and name which phase failed so a person on call knows where to look.
 from __future__ import annotations
 
 import errno
+import logging
+import re
 import ssl
 from dataclasses import dataclass
 from pathlib import Path
@@ -154,6 +156,39 @@ def _exception_chain(exc: BaseException) -> list[BaseException]:
         chain.append(current)
         current = current.__cause__ or current.__context__
     return chain
+
+
+# httpcore's DEBUG trace prints response headers as (b'Name', b'value') pairs, so a
+# Set-Cookie header would put the session cookie in any DEBUG log.
+_SECRET_HEADER = re.compile(
+    r"""\((b['"](?:set-cookie|cookie|authorization|proxy-authorization)['"]), """
+    r"""b(?:'[^']*'|"[^"]*")\)""",
+    re.IGNORECASE,
+)
+_HTTPCORE_LOGGERS = ("httpcore.http11", "httpcore.http2", "httpcore.proxy")
+
+
+class HeaderRedactionFilter(logging.Filter):
+    """Replace cookie and authorization header values in httpcore trace records."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = _SECRET_HEADER.sub(r"(\1, b'[redacted]')", message)
+        if redacted != message:
+            record.msg = redacted
+            record.args = None
+        return True
+
+
+def install_header_redaction() -> None:
+    """Attach the redaction filter to httpcore's loggers, once."""
+    for name in _HTTPCORE_LOGGERS:
+        trace_logger = logging.getLogger(name)
+        if not any(isinstance(f, HeaderRedactionFilter) for f in trace_logger.filters):
+            trace_logger.addFilter(HeaderRedactionFilter())
+
+
+install_header_redaction()
 
 
 def describe_error(exc: httpx.HTTPError) -> str:
