@@ -20,7 +20,7 @@ from conformance.celery.multi import (
     parse_args,
     unit_arguments,
 )
-from conformance.sources import FileSource, LocalFileSource
+from conformance.sources import FileSource, LocalFileSource, Location, config_error
 
 __all__ = [
     "CeleryConfig",
@@ -73,7 +73,15 @@ def load_celery_config(
     hostname replaces celery's default node host (the machine's name); the
     default keeps celery's own %h placeholder.
     """
-    env = read_env_file(path, (source or LocalFileSource()).read(path))
+    try:
+        text = (source or LocalFileSource()).read(path)
+    except FileNotFoundError:
+        raise config_error(
+            Location(path, None),
+            "file not found",
+            "check the path of the Celery environment file",
+        ) from None
+    env = read_env_file(path, text)
     problems = list(env.problems)
     arguments = unit_arguments(env)
     parsed = parse_args(arguments[1:], problems)
