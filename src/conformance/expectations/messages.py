@@ -11,16 +11,16 @@ from conformance.errors import ExpectationsError
 
 MAX_SHOWN = 80
 
-# Shown in place of a value that may be a secret typed into the wrong place.
-HIDDEN = "<hidden>"
 
+class Described(str):
+    """A description shown as is after `got`, where no value can be shown."""
 
-class _Hidden:
     def __repr__(self) -> str:
-        return HIDDEN
+        return str(self)
 
 
-HIDDEN_VALUE = _Hidden()
+# Shown in place of a value that may be a secret typed into the wrong place.
+HIDDEN_VALUE = Described("<hidden>")
 
 
 def show(value: object) -> str:

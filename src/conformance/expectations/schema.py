@@ -31,7 +31,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
-from conformance.expectations.messages import HIDDEN_VALUE, dotted, located_error
+from conformance.expectations.messages import (
+    HIDDEN_VALUE,
+    Described,
+    dotted,
+    located_error,
+)
 from conformance.expectations.yamltree import (
     YEntry,
     YMapping,
@@ -251,7 +256,8 @@ class _Builder:
         self.context = context
 
     def value(self, hint: Any, node: YNode, path: Path_, *, hidden: bool) -> Any:
-        self.context.lines[path] = node.line
+        # A mapping entry's path is set to its key's line before its value is built.
+        self.context.lines.setdefault(path, node.line)
         base, rules = _split_annotated(hint)
         parsed = next((rule for rule in rules if isinstance(rule, Parsed)), None)
         built = self._base(parsed.yaml_type if parsed else base, node, path, hidden)
@@ -286,7 +292,7 @@ class _Builder:
         mapping = self._expect(YMapping, node, path, "a mapping", hidden=False)
         fields = _yaml_fields(cls)
         self._reject_unknown(mapping, path, fields)
-        hints = typing.get_type_hints(cls, include_extras=True)
+        hints = _type_hints(cls)
         values: dict[str, Any] = {}
         pushed: dict[str, Any] = {}
         self.context.inherited.append(pushed)
@@ -321,9 +327,8 @@ class _Builder:
         present = entry is not None and not _is_null(entry.value)
         if present:
             child = (*path, spec.name)
-            built = self.value(inner, entry.value, child, hidden=hidden)
             self.context.lines[child] = entry.key_line
-            return built
+            return self.value(inner, entry.value, child, hidden=hidden)
         if spec.metadata.get("inherit"):
             for enclosing in reversed(self.context.inherited[:-1]):
                 if enclosing.get(spec.name) is not None:
@@ -335,7 +340,8 @@ class _Builder:
         if entry is None:
             where = dotted(path) if path else "the document"
             what = f"{where} has no key {spec.name!r}"
-            self._raise_at(mapping.line, what, sorted(mapping.entries), _add(spec))
+            line = self.context.lines.get(path, mapping.line)
+            self._raise_at(line, what, sorted(mapping.entries), _add(spec))
         what = f"{dotted((*path, spec.name))} has no value"
         self._raise_at(entry.value.line, what, None, _add(spec))
 
@@ -372,7 +378,7 @@ class _Builder:
         for key in rule.keys:
             if key not in mapping.entries:
                 self._raise_at(
-                    mapping.line,
+                    self.context.lines.get(path, mapping.line),
                     f"{dotted(path)} has no entry {key!r}",
                     sorted(mapping.entries),
                     f"add {key}: with its value; every one of "
@@ -400,11 +406,11 @@ class _Builder:
         for key, entry in mapping.entries.items():
             self._check_key(key_rules, entry, path)
             child = (*path, key)
+            self.context.lines[child] = entry.key_line
             if dataclasses.is_dataclass(value_hint):
                 built[key] = self.record(value_hint, entry.value, child, key=key)
             else:
                 built[key] = self.value(value_hint, entry.value, child, hidden=hidden)
-            self.context.lines[child] = entry.key_line
         return types.MappingProxyType(built)
 
     def _check_key(self, rules: tuple, entry: YEntry, path: Path_) -> None:
@@ -443,7 +449,9 @@ class _Builder:
         raise self._error(node, path, what, f"write {expected} here", hidden)
 
     def _error(self, node: YNode, path: Path_, what: str, fix: str, hidden: bool):
-        got: object = node.value if isinstance(node, YScalar) else kind_name(node)
+        got: object = node.value if isinstance(node, YScalar) else None
+        if not isinstance(node, YScalar):
+            got = Described(kind_name(node))
         if hidden and isinstance(node, YScalar):
             got = HIDDEN_VALUE
         return located_error(
@@ -456,6 +464,11 @@ class _Builder:
 
     def _raise_at(self, line: int, what: str, got: object, fix: str):
         raise located_error(self.context.source, line, what, got=got, fix=fix)
+
+
+@functools.cache
+def _type_hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls, include_extras=True)
 
 
 def _split_annotated(hint: Any) -> tuple[Any, tuple]:

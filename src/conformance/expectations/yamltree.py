@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import yaml
 
-from conformance.expectations.messages import located_error
+from conformance.expectations.messages import Described, located_error
 
 # Aliases can expand a small file into a huge tree ("billion laughs"); a real
 # expectations file has a few hundred values.
@@ -79,7 +79,7 @@ def parse_yaml(text: str, source: str) -> YNode | None:
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
-        raise _syntax_error(error, source) from None
+        raise _syntax_error(error, source, text) from None
     except yaml.reader.ReaderError as error:
         line = text.count("\n", 0, error.position) + 1
         raise located_error(
@@ -110,27 +110,19 @@ def parse_yaml(text: str, source: str) -> YNode | None:
     return _TreeBuilder(source).build(root)
 
 
-def _syntax_error(error: yaml.MarkedYAMLError, source: str) -> Exception:
+def _syntax_error(error: yaml.MarkedYAMLError, source: str, text: str) -> Exception:
     mark = error.problem_mark or error.context_mark
     line = mark.line + 1 if mark is not None else 1
     problem = error.problem or error.context or "invalid YAML"
     context = f" {error.context}" if error.context and error.problem else ""
+    lines = text.splitlines()
     return located_error(
         source,
         line,
         f"invalid YAML: {problem}{context}",
-        got=_mark_snippet(mark),
+        got=lines[line - 1].strip() if line <= len(lines) else "",
         fix="fix the YAML syntax on this line or the line before it",
     )
-
-
-def _mark_snippet(mark: yaml.Mark | None) -> str:
-    buffer = getattr(mark, "buffer", None)
-    if mark is None or not buffer:
-        return ""
-    start = buffer.rfind("\n", 0, mark.pointer) + 1
-    end = buffer.find("\n", mark.pointer)
-    return buffer[start : end if end >= 0 else len(buffer)].rstrip("\0")
 
 
 class _TreeBuilder:
@@ -200,7 +192,9 @@ class _TreeBuilder:
             raise self.error(
                 node,
                 "a key must be text, not a list or mapping",
-                got="a list" if isinstance(node, yaml.SequenceNode) else "a mapping",
+                got=Described(
+                    "a list" if isinstance(node, yaml.SequenceNode) else "a mapping"
+                ),
                 fix="use a plain text key",
             )
         key = self._scalar(node)
