@@ -163,3 +163,16 @@ def test_histogram_record_rejects_invalid(value, message):
 def test_histogram_percentile_rejects_out_of_range():
     with pytest.raises(ValueError, match="percentile 101 is out of range"):
         histogram_of([1]).percentile(101)
+
+
+def test_histogram_octaves_group_by_power_of_two():
+    histogram = histogram_of([0, 1, 3, 700, 1000, 1023, 1024, 5_000_000])
+
+    assert histogram.octaves() == [
+        (0, 0, 1),
+        (1, 1, 1),
+        (2, 3, 1),
+        (512, 1023, 3),
+        (1024, 2047, 1),
+        (4_194_304, 8_388_607, 1),
+    ]

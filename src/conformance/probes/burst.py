@@ -139,6 +139,10 @@ class BurstResult:
             "requests_per_s": round(self.requests_per_s, 1),
             "latency_ms": self.latency_ms(),
             "latency_error_bound": self.histogram.relative_error,
+            "latency_histogram": [
+                {"from_ms": low / 1000, "to_ms": (high + 1) / 1000, "count": count}
+                for low, high, count in self.histogram.octaves()
+            ],
             "status_counts": {str(k): v for k, v in sorted(self.status_counts.items())},
             "server_errors": self.server_errors,
             "client_errors": dict(sorted(self.client_errors.items())),

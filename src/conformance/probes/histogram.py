@@ -114,6 +114,20 @@ class LatencyHistogram:
             for index in sorted(self._counts)
         ]
 
+    def octaves(self) -> list[tuple[int, int, int]]:
+        """Return (lowest_us, highest_us, count) per power-of-two range, in order.
+
+        Every bucket lies inside one power-of-two range, so the counts are exact.
+        """
+        merged: dict[int, int] = {}
+        for low, _, count in self.buckets():
+            octave = low.bit_length()
+            merged[octave] = merged.get(octave, 0) + count
+        return [
+            ((1 << octave) >> 1, (1 << octave) - 1, count)
+            for octave, count in sorted(merged.items())
+        ]
+
     def summary_ms(self) -> dict[str, float | None]:
         """Return min, p50, p90, p95, p99, max and mean in milliseconds."""
         summary: dict[str, float | None] = {"min": _to_ms(self._min)}
