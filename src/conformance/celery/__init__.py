@@ -42,9 +42,9 @@ class CeleryConfig:
     problems: list[str]
 
     def node(self, name: str) -> CeleryNode:
-        """Return the node called name (such as "w1"); raise KeyError if absent."""
+        """Return the node called name ("w1", "w1@host"); raise KeyError if absent."""
         for node in self.nodes:
-            if name in (node.name, node.nodename):
+            if name in (node.name, node.nodename, node.nodename.split("@")[0]):
                 return node
         raise KeyError(name)
 

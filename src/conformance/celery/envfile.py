@@ -197,7 +197,7 @@ def _sh_assignments(text: str, problems: list[str], path: str) -> dict[str, str]
             if match is None:
                 problems.append(
                     f"{Location(path, line_number)}: sh would run {raw!r} as a "
-                    "command when it sources this file; systemd ignores the line"
+                    "command when it sources this file; quote values with blanks"
                 )
                 break
             values[match.group(1)] = _sh_expand(match.group(2), values)
