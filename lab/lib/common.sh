@@ -44,6 +44,16 @@ require_root() {
     fi
 }
 
+# Serializes lab/up and lab/down, which would otherwise boot or stop the same
+# node twice; other callers wait up to LOCK_TIMEOUT_S (builds can be slow).
+lock_lab() {
+    local timeout_s=${LAB_LOCK_TIMEOUT_S:-1200}
+    mkdir -p "$STATE_DIR"
+    exec 8>"$STATE_DIR/lock"
+    flock --wait "$timeout_s" 8 \
+        || die "another lab/up or lab/down held $STATE_DIR/lock for $timeout_s s"
+}
+
 is_lab_node() {
     local node
     for node in "${LAB_NODES[@]}"; do
