@@ -68,6 +68,8 @@ class HostFacts:
     meminfo_kb: dict[str, int] = dataclasses.field(default_factory=dict)
     tcp: dict[str, CommandOutput] = dataclasses.field(default_factory=dict)
     clock: int | None = None
+    # Values parsed from the facts (such as the Apache config), kept for the session.
+    parsed: dict[str, object] = dataclasses.field(default_factory=dict, repr=False)
 
     def text_files(self) -> dict[str, str]:
         """Return the readable files as path -> text, for the config parsers."""
@@ -161,7 +163,6 @@ def parse_meminfo(text: str) -> dict[str, int]:
     return values
 
 
-def parse_loaded_modules(text: str) -> list[str]:
-    """Return module ids from `httpd -M` output (" event_module (shared)" lines)."""
-    found = re.findall(r"^\s*(\w+_module)\s+\((?:static|shared)\)", text, re.M)
-    return found
+def parse_loaded_modules(text: str) -> list[tuple[str, str]]:
+    """Return (module id, "static" or "shared") pairs from `httpd -M` output."""
+    return re.findall(r"^\s*(\w+_module)\s+\((static|shared)\)", text, re.M)
