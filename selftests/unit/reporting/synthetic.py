@@ -7,10 +7,18 @@ different values. No test here opens a connection.
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from typing import Any
 
 import pytest
+
+# Pytester drops the modules an in-process run imported when the run ends. PyYAML's
+# C loader breaks when imported twice, so the plugin's modules are imported here,
+# before any run, and stay loaded.
+import conformance.reporting.plugin
+import conformance.waivers  # noqa: F401
 
 CONFTEST = """
 import datetime
@@ -173,6 +181,11 @@ HTTPD_DIFF = """\
 def write_suite(pytester: pytest.Pytester, checks: list[dict[str, Any]]) -> None:
     """Write the synthetic suite with `checks` into the pytester folder."""
     pytester.makeconftest(CONFTEST)
+    # The plugin module is imported before the run (see the imports above), so
+    # pytest cannot rewrite its asserts; it has none.
+    pytester.makeini(
+        "[pytest]\nfilterwarnings = ignore::pytest.PytestAssertRewriteWarning\n"
+    )
     pytester.makepyfile(test_conformance=TESTS)
     set_checks(pytester, checks)
 
@@ -193,3 +206,19 @@ def check_by_id(results: dict[str, Any], check_id: str) -> dict[str, Any]:
         if check["id"] == check_id:
             return check
     pytest.fail(f"no check {check_id!r} in results.json")
+
+
+def html_test_rows(pytester: pytest.Pytester) -> dict[str, list[dict]]:
+    """Return pytest-html's per-test data blob from the written report."""
+    text = (pytester.path / "reports" / "conformance.html").read_text()
+    blob = re.search(r'data-jsonblob="([^"]*)"', text)
+    assert blob is not None
+    return json.loads(html.unescape(blob.group(1)))["tests"]
+
+
+def row_cells(rows: dict[str, list[dict]], nodeid_part: str) -> list[str]:
+    __tracebackhide__ = True
+    for nodeid, entries in rows.items():
+        if nodeid_part in nodeid:
+            return entries[0]["resultsTableRow"]
+    pytest.fail(f"no row for {nodeid_part!r} in {sorted(rows)}")

@@ -11,30 +11,16 @@ from .synthetic import (
     HTTPD_DIFF,
     burst_check,
     check_by_id,
+    html_test_rows,
     mpm_check,
     read_results,
     rollback_check,
+    row_cells,
     write_suite,
     wsgi_check,
 )
 
 pytest_plugins = ["pytester"]
-
-
-def html_test_rows(pytester: pytest.Pytester) -> dict[str, list[dict]]:
-    """Return pytest-html's per-test data blob from the written report."""
-    text = (pytester.path / "reports" / "conformance.html").read_text()
-    blob = re.search(r'data-jsonblob="([^"]*)"', text)
-    assert blob is not None
-    return json.loads(html.unescape(blob.group(1)))["tests"]
-
-
-def row_cells(rows: dict[str, list[dict]], nodeid_part: str) -> list[str]:
-    __tracebackhide__ = True
-    for nodeid, entries in rows.items():
-        if nodeid_part in nodeid:
-            return entries[0]["resultsTableRow"]
-    pytest.fail(f"no row for {nodeid_part!r} in {sorted(rows)}")
 
 
 @pytest.fixture
