@@ -22,27 +22,32 @@ def build_cases(checks: Checks, section: SectionLookup) -> dict[str, list[Case]]
 
 
 def _case(
-    group: Mapping[str, Any],
+    group: Any,
     section: SectionLookup,
     check_id: str,
     kind: str,
     override: Mapping[str, Any] | None = None,
     **params: Any,
 ) -> Case:
-    tags = {**group, **(override or {})}
+    tags = {
+        "runbook": group.runbook,
+        "remediation": group.remediation,
+        "severity": getattr(group, "severity", None) or "major",
+    }
+    tags.update({k: v for k, v in (override or {}).items() if v is not None})
     return Case(
         check_id=check_id,
         kind=kind,
         runbook=section(str(tags["runbook"])),
         remediation=section(str(tags["remediation"])),
         params=params,
-        severity=str(tags.get("severity", "major")),
+        severity=str(tags["severity"]),
     )
 
 
 def apache_mpm(checks: Checks, section: SectionLookup) -> Iterator[Case]:
-    apache = checks["apache"]
-    for mpm, values in apache["mpm"].items():
+    apache = checks.apache
+    for mpm, values in apache.mpm.items():
         for directive, expected in values.items():
             yield _case(
                 apache,
@@ -56,29 +61,30 @@ def apache_mpm(checks: Checks, section: SectionLookup) -> Iterator[Case]:
 
 
 def apache_modules(checks: Checks, section: SectionLookup) -> Iterator[Case]:
-    apache = checks["apache"]
-    mpm_module = f"mpm_{apache['loaded_mpm']}_module"
+    apache = checks.apache
+    mpm_module = f"mpm_{apache.loaded_mpm}_module"
     yield _case(apache, section, "apache:loaded-mpm", "config", module=mpm_module)
-    for module in apache["modules"]:
+    for module in apache.modules:
         yield _case(apache, section, f"apache:module:{module}", "config", module=module)
 
 
 def apache_syntax(checks: Checks, section: SectionLookup) -> Iterator[Case]:
-    apache = checks["apache"]
-    syntax = apache["syntax"]
+    apache = checks.apache
+    syntax = apache.syntax
     yield _case(
         apache,
         section,
         "apache:syntax",
         "config",
-        override=syntax,
-        command=syntax["command"],
+        override={"runbook": syntax.runbook, "remediation": syntax.remediation},
+        command=syntax.command,
     )
 
 
 def wsgi(checks: Checks, section: SectionLookup) -> Iterator[Case]:
-    group = checks["wsgi"]
-    for option, expected in group["daemon"].items():
+    group = checks.wsgi
+    for option in ("processes", "threads"):
+        expected = getattr(group.daemon, option)
         yield _case(
             group, section, f"wsgi:{option}", "config", option=option, expected=expected
         )
@@ -88,14 +94,14 @@ def wsgi(checks: Checks, section: SectionLookup) -> Iterator[Case]:
         section,
         "wsgi:live-processes",
         "probe",
-        expected=group["daemon"]["processes"],
+        expected=group.daemon.processes,
     )
 
 
 def celery(checks: Checks, section: SectionLookup) -> Iterator[Case]:
-    group = checks["celery"]
-    yield _case(group, section, "celery:nodes", "config", expected=group["nodes"])
-    for option, expected in group["options"].items():
+    group = checks.celery
+    yield _case(group, section, "celery:nodes", "config", expected=group.nodes)
+    for option, expected in group.options.items():
         yield _case(
             group,
             section,
@@ -104,14 +110,12 @@ def celery(checks: Checks, section: SectionLookup) -> Iterator[Case]:
             option=option,
             expected=expected,
         )
-    yield _case(
-        group, section, "celery:running-nodes", "probe", expected=group["nodes"]
-    )
+    yield _case(group, section, "celery:running-nodes", "probe", expected=group.nodes)
 
 
 def services(checks: Checks, section: SectionLookup) -> Iterator[Case]:
-    group = checks["services"]
-    for unit in group["units"]:
+    group = checks.services
+    for unit in group.units:
         override = {"remediation": "4.2"} if unit == "celery" else None
         yield _case(
             group, section, f"service:{unit}", "probe", override=override, unit=unit
@@ -119,34 +123,32 @@ def services(checks: Checks, section: SectionLookup) -> Iterator[Case]:
 
 
 def dependencies(checks: Checks, section: SectionLookup) -> Iterator[Case]:
-    group = checks["dependencies"]
-    for name, port in group["ports"].items():
+    group = checks.dependencies
+    for name, port in group.ports.items():
         yield _case(
             group, section, f"dependency:{name}", "probe", dependency=name, port=port
         )
 
 
 def tls(checks: Checks, section: SectionLookup) -> Iterator[Case]:
-    group = checks["tls"]
+    group = checks.tls
     for aspect in ("handshake", "name", "days-to-expiry"):
         yield _case(group, section, f"tls:{aspect}", "probe", aspect=aspect)
 
 
 def frontend(checks: Checks, section: SectionLookup) -> Iterator[Case]:
-    group = checks["frontend"]
+    group = checks.frontend
     yield _case(group, section, "frontend:access-user", "probe")
-    for unit in group["services"]:
+    for unit in group.services:
         yield _case(group, section, f"frontend:service:{unit}", "probe", unit=unit)
-    yield _case(group, section, "frontend:pm2-app", "probe", app=group["pm2_app"])
-    yield _case(
-        group, section, "frontend:app-listening", "probe", port=group["app_port"]
-    )
+    yield _case(group, section, "frontend:pm2-app", "probe", app=group.pm2_app)
+    yield _case(group, section, "frontend:app-listening", "probe", port=group.app_port)
     yield _case(group, section, "frontend:url", "probe")
 
 
 def backups(checks: Checks, section: SectionLookup) -> Iterator[Case]:
-    group = checks["backups"]
-    for path in group["files"]:
+    group = checks.backups
+    for path in group.files:
         yield _case(group, section, f"backup:{path}", "config", path=path)
 
 
@@ -159,53 +161,71 @@ def deep_endpoints(checks: Checks, section: SectionLookup) -> Iterator[Case]:
 
 
 def _endpoints(checks: Checks, section: SectionLookup, *, deep: bool) -> Iterator[Case]:
-    group = checks["health"]
-    for path, spec in group["endpoints"].items():
-        if bool(spec.get("deep", False)) != deep:
+    group = checks.health
+    for path, spec in group.endpoints.items():
+        if spec.deep != deep:
             continue
         yield _case(
-            group, section, f"health:{path}", "probe", override=spec, path=path, **spec
+            group,
+            section,
+            f"health:{path}",
+            "probe",
+            override={"runbook": spec.runbook, "remediation": spec.remediation},
+            path=path,
+            status=spec.status,
+            fields=dict(spec.fields),
         )
 
 
 def latencies(checks: Checks, section: SectionLookup) -> Iterator[Case]:
-    group = checks["health"]
-    for path, spec in group["endpoints"].items():
-        if "p95_ms" in spec:
+    group = checks.health
+    for path, spec in group.endpoints.items():
+        if spec.p95_ms is not None and not spec.deep:
             yield _case(
                 group,
                 section,
                 f"latency:{path}",
                 "probe",
-                override=spec,
+                override={"runbook": spec.runbook, "remediation": spec.remediation},
                 path=path,
-                p95_ms=spec["p95_ms"],
-                samples=group["samples"],
+                p95_ms=spec.p95_ms,
+                samples=group.samples,
             )
 
 
 def routes(checks: Checks, section: SectionLookup) -> Iterator[Case]:
-    group = checks["routes"]
-    for path in group["require_auth"]:
-        yield _case(group, section, f"route:{path}", "probe", path=path, rule="auth")
-    for path in group["retired"]:
+    group = checks.routes
+    for path in group.require_auth:
+        # NOTE: the expectations list paths only; a toggle is an action, so it is
+        # sent as POST, and every other route as GET.
+        method = "POST" if path.endswith("/toggle") else "GET"
+        yield _case(
+            group,
+            section,
+            f"route:{path}",
+            "probe",
+            path=path,
+            rule="auth",
+            method=method,
+        )
+    for path in group.retired:
         yield _case(group, section, f"route:{path}", "probe", path=path, rule="retired")
 
 
 def sse(checks: Checks, section: SectionLookup) -> Iterator[Case]:
-    group = checks["sse"]
+    group = checks.sse
     yield _case(group, section, "sse:auth-required", "probe")
     yield _case(group, section, "sse:first-event", "probe")
 
 
 def capacity(checks: Checks, section: SectionLookup) -> Iterator[Case]:
-    group = checks["capacity"]
+    group = checks.capacity
     yield _case(group, section, "capacity:bounding-stage", "capacity")
     yield _case(group, section, "capacity:memory-headroom", "capacity")
 
 
 def burst(checks: Checks, section: SectionLookup) -> Iterator[Case]:
-    group = checks["capacity"]
+    group = checks.capacity
     yield _case(group, section, "capacity:burst", "capacity")
     yield _case(group, section, "capacity:pressure-log", "capacity")
 

@@ -7,7 +7,6 @@ selected, and provides the fixtures the thin tests under tests/ use.
 
 from __future__ import annotations
 
-import hashlib
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,8 +15,9 @@ import pytest
 from conformance.cases import BUILDERS, build_cases
 from conformance.context import SuiteContext
 from conformance.errors import ConformanceError
+from conformance.expectations import load
 from conformance.runinfo import RUN_INFO, RunInfo
-from conformance.verdict import Case, Check
+from conformance.verdict import Case, Check, Section
 
 CONTEXT = pytest.StashKey[SuiteContext]()
 CASES = pytest.StashKey[dict[str, list[Case]]]()
@@ -55,24 +55,24 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    from conformance.expectations import load_expectations
-
     path = Path(config.getoption("expectations"))
     if not path.is_absolute():
         path = Path(config.rootpath, path)
     try:
-        expectations = load_expectations(path)
+        expectations = load(path)
         environment = expectations.environment(config.getoption("env"))
     except ConformanceError as error:
         raise pytest.UsageError(str(error)) from None
 
     context = SuiteContext(expectations, environment)
     config.stash[CONTEXT] = context
-    config.stash[CASES] = build_cases(expectations.checks, expectations.section)
+    config.stash[CASES] = build_cases(
+        expectations.checks, lambda number: Section(*expectations.section(number))
+    )
     config.stash[RUN_INFO] = RunInfo(
         environment=environment.name,
         expectations_path=str(path),
-        expectations_sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+        expectations_sha256=expectations.sha256,
         hosts={role: host.address for role, host in environment.hosts.items()},
         started_at=datetime.now(UTC),
     )

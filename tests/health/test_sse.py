@@ -2,10 +2,10 @@
 
 import pytest
 
-from conformance.checks import health
+from conformance.checks import sse
 
 pytestmark = pytest.mark.health
 
 
 def test_sse(sse_case, suite, check):
-    check.observe(lambda: health.sse(suite, sse_case))
+    check.observe(lambda: sse.observe(suite, sse_case))

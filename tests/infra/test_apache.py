@@ -8,7 +8,7 @@ pytestmark = pytest.mark.infra
 
 
 def test_mpm_value(mpm_case, backend, suite, check):
-    check.observe(lambda: apache.mpm_value(backend, suite.checks["apache"], mpm_case))
+    check.observe(lambda: apache.mpm_value(backend, suite.checks.apache, mpm_case))
 
 
 def test_module_loaded(module_case, backend, check):

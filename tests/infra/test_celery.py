@@ -8,4 +8,4 @@ pytestmark = pytest.mark.infra
 
 
 def test_celery_value(celery_case, backend, suite, check):
-    check.observe(lambda: celery.observe(backend, suite.checks["celery"], celery_case))
+    check.observe(lambda: celery.observe(backend, suite.checks.celery, celery_case))

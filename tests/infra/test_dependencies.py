@@ -9,7 +9,7 @@ pytestmark = pytest.mark.infra
 
 def test_dependency_reachable(dependency_case, backend, suite, check):
     name = dependency_case.params["dependency"]
-    address = suite.environment.dependencies[name]["host"]
+    address = suite.environment.dependencies[name].host
     port = dependency_case.params["port"]
 
     check.observe(lambda: host.tcp_reachable(backend, address, port))

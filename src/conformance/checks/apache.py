@@ -26,7 +26,7 @@ def mpm_value(facts: HostFacts, apache: Any, case: Case) -> Observation:
         ok=value.effective == case.params["expected"],
         expected=case.params["expected"],
         observed=f"{value.effective} ({configured}{adjusted})",
-        where=value.configured_at or apache["config_file"],
+        where=value.configured_at or apache.config_file,
         details={
             "snapshot": {
                 "effective": value.effective,

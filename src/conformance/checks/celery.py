@@ -14,7 +14,7 @@ def observe(facts: HostFacts, celery: Any, case: Case) -> Observation:
     aspect = case.check_id.split(":", 1)[1]
     if aspect == "running-nodes":
         return celery_running(facts, list(case.params["expected"]))
-    config = celery_config(facts, celery["config_file"])
+    config = celery_config(facts, celery.config_file)
     if aspect == "nodes":
         return nodes(config, case)
     return option(config, case)

@@ -19,7 +19,7 @@ def apache_config(facts: HostFacts, apache: Any) -> ApacheConfig:
     key = f"apache:{apache['config_file']}"
     if key not in facts.parsed:
         facts.parsed[key] = _read_apache_config(
-            facts, apache["config_file"], apache["server_root"]
+            facts, apache.config_file, apache.server_root
         )
     return facts.parsed[key]
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from conformance.checks.fields import mismatches
 from conformance.probes.http import EndpointSamples, sample_endpoint
 from conformance.verdict import Case, NotObserved, Observation
 
@@ -22,9 +21,10 @@ def contract(suite: Any, case: Case) -> Observation:
         problems.append(f"status {sample.status}")
     if not (sample.content_type or "").startswith(JSON_TYPE):
         problems.append(f"content type {sample.content_type}")
-    problems += mismatches(case.params.get("fields", {}), body)
+    matchers = case.params.get("fields", {})
+    problems += field_problems(matchers, body)
     expected = {"status": case.params["status"], "content_type": JSON_TYPE}
-    expected.update(case.params.get("fields", {}))
+    expected.update({name: m.describe() for name, m in matchers.items()})
     return Observation(
         ok=not problems,
         expected=expected,
@@ -73,6 +73,23 @@ def route(suite: Any, case: Case) -> Observation:
         observed=f"{sample.status}",
         where=f"{method} {result.url} without a session cookie",
     )
+
+
+def field_problems(matchers: dict[str, Any], body: Any) -> list[str]:
+    """Return one line per expected JSON field the body does not satisfy."""
+    if not matchers:
+        return []
+    if not isinstance(body, dict):
+        return [f"body is not a JSON object: {shorten(body)}"]
+    problems = []
+    for name, matcher in matchers.items():
+        if name not in body:
+            problems.append(f"{name}: missing, expected {matcher.describe()}")
+        elif not matcher.matches(body[name]):
+            problems.append(
+                f"{name}: expected {matcher.describe()}, got {shorten(body[name])}"
+            )
+    return problems
 
 
 def require_answer(result: EndpointSamples):

@@ -38,14 +38,14 @@ def observe(facts: HostFacts, checks: Any, case: Case) -> Observation:
 
 def serving_group(facts: HostFacts, checks: Any) -> DaemonGroup:
     """Return the one daemon group a WSGIScriptAlias sends requests to."""
-    config = wsgi_config(facts, checks["apache"])
+    config = wsgi_config(facts, checks.apache)
     groups = config.serving_groups()
     if not groups:
         defined = ", ".join(config.groups) or "none"
         raise NotObserved(
             "no WSGIScriptAlias runs in a daemon group, so the app runs embedded in "
             f"Apache's children (daemon groups defined: {defined})",
-            where=checks["wsgi"]["config_file"],
+            where=checks.wsgi.config_file,
         )
     if len(groups) > 1:
         names = ", ".join(g.name for g in groups)
