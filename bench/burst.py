@@ -80,8 +80,8 @@ def bench(args: argparse.Namespace) -> int:
     figures = result.to_dict()
     figures["probe_peak_rss_mib"] = round(peak_rss_mib(), 1)
     figures["python"] = sys.version.split()[0]
-    # Other work on the machine slows both the probe and the server: say how busy
-    # it was, so two runs can be compared.
+    # Other work on the machine slows both the probe and the server, so the load
+    # average is printed to make two runs comparable.
     figures["load_average_1m"] = round(os.getloadavg()[0], 2)
     figures["cpus"] = os.cpu_count()
     if args.json:
@@ -126,8 +126,8 @@ def peak_rss_mib() -> float:
 
 class _PingHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    # Headers and body go out in two writes; with Nagle's algorithm the second
-    # waits for the client's delayed ACK, which adds about 40 ms per request.
+    # Headers and body go out in two writes. With Nagle's algorithm the second
+    # write waits for the client's delayed ACK, about 40 ms on Linux.
     disable_nagle_algorithm = True
     delay_s = 0.0
 

@@ -103,7 +103,7 @@ def test_runbook_capacity_explanation():
         "(threads). mod_wsgi daemon group 'mbpanel' serves 45 requests at once: "
         "processes=3 x threads=15. Concurrent application requests are bounded by "
         "mod_wsgi daemon group 'mbpanel' at 45. Requests beyond 45 wait in the "
-        "mod_wsgi listen queue, each holding an Apache worker. Celery runs 2 jobs "
+        "mod_wsgi listen queue, each occupying an Apache worker. Celery runs 2 jobs "
         "at once (w1 1, w2 1); that bounds background jobs, not HTTP requests."
     )
 

@@ -1,16 +1,16 @@
 """Capacity arithmetic from observed config: how many requests and jobs run at once.
 
-A request to the application holds an Apache worker (a thread under the event and
-worker MPMs, a process under prefork) for as long as mod_wsgi takes to answer,
-and mod_wsgi answers at most processes x threads requests of one daemon group at
-once. A request beyond that waits in the daemon socket's listen queue while still
-holding its Apache worker. So the number of application requests served at once
-is the smaller of the two. The event MPM can keep more connections open than it
+A request to the application occupies an Apache worker (a thread under the event
+and worker MPMs, a process under prefork) until mod_wsgi responds, and mod_wsgi
+serves at most processes x threads requests of one daemon group at once. A
+request beyond that waits in the daemon socket's listen queue while still
+occupying its Apache worker. So the number of application requests served at
+once is the smaller of the two. The event MPM can keep more connections open than it
 has workers (AsyncRequestWorkerFactor), but only idle keep-alive connections, so
 the connection count does not raise the request bound.
 
-Celery workers take jobs from RabbitMQ, not HTTP requests: their concurrency
-bounds background jobs and is reported beside the request bound, never in it.
+Celery workers take jobs from RabbitMQ, not HTTP requests. Their concurrency
+bounds background jobs, so it is reported beside the request bound, not in it.
 """
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ class CapacityReport:
         if self.wsgi.slots < self.apache.slots:
             lines.append(
                 f"Requests beyond {self.wsgi.slots} wait in the mod_wsgi listen "
-                "queue, each holding an Apache worker."
+                "queue, each occupying an Apache worker."
             )
         lines.append(self._celery_sentence())
         return " ".join(lines)

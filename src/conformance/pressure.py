@@ -20,7 +20,7 @@ from typing import Any
 
 @dataclass(frozen=True)
 class PressureCode:
-    """An Apache message that says the worker pool is exhausted or nearly so."""
+    """An Apache message reporting that the worker pool is exhausted or nearly so."""
 
     code: str
     mpm: str
@@ -215,8 +215,8 @@ def in_window(
 ) -> list[ErrorLogEntry]:
     """Return the entries logged from `start` to `end`, both included.
 
-    Apache writes local time without a zone, so `log_tz` says which zone the
-    server's clock is in. Naive `start` and `end` are taken as in `log_tz`.
+    Apache writes local time without a zone, so `log_tz` names the zone of the
+    server's clock. Naive `start` and `end` are taken as in `log_tz`.
     """
     start_aware = _aware(start, log_tz)
     end_aware = _aware(end, log_tz)

@@ -99,7 +99,7 @@ def http_server(
 def raw_listener(on_accept: Callable[[socket.socket], None]) -> Iterator[int]:
     """Listen on 127.0.0.1, run `on_accept` on each connection, yield the port."""
     listener = socket.create_server((LOOPBACK, 0), backlog=64)
-    held: list[socket.socket] = []
+    held_connections: list[socket.socket] = []
     stopping = threading.Event()
 
     def serve() -> None:
@@ -108,7 +108,7 @@ def raw_listener(on_accept: Callable[[socket.socket], None]) -> Iterator[int]:
                 connection, _ = listener.accept()
             except OSError:
                 return
-            held.append(connection)
+            held_connections.append(connection)
             threading.Thread(target=on_accept, args=(connection,), daemon=True).start()
 
     threading.Thread(target=serve, daemon=True).start()
@@ -117,7 +117,7 @@ def raw_listener(on_accept: Callable[[socket.socket], None]) -> Iterator[int]:
     finally:
         stopping.set()
         listener.close()
-        for connection in held:
+        for connection in held_connections:
             connection.close()
 
 
@@ -127,7 +127,7 @@ def hold_silently(connection: socket.socket) -> None:
 
 
 def answer_plain_text(connection: socket.socket) -> None:
-    """Answer whatever arrives, a TLS ClientHello included, with plain HTTP."""
+    """Reply to whatever arrives, a TLS ClientHello included, with plain HTTP."""
     with contextlib.suppress(OSError):
         connection.recv(4096)
         connection.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")

@@ -61,7 +61,7 @@ class BurstPlan:
     """What one burst sends.
 
     `max_error_rate` is a fraction (0.05 is 5 %). The error rate counts client-side
-    errors and 5xx answers, and is checked once `min_sample` requests have ended.
+    errors and 5xx responses, and is checked once `min_sample` requests have ended.
     """
 
     path: str
@@ -95,7 +95,7 @@ class BurstResult:
 
     @property
     def server_errors(self) -> int:
-        """Answers with a 5xx status."""
+        """Responses with a 5xx status."""
         return sum(n for status, n in self.status_counts.items() if status >= 500)
 
     @property

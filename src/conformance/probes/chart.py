@@ -137,7 +137,7 @@ def _distribution(ranges: list[dict[str, Any]], *, top: int) -> list[str]:
 
 def _fill_gaps(ranges: list[dict[str, Any]]) -> list[dict[str, Any]]:
     # Empty power-of-two ranges between two non-empty ones are drawn as zero
-    # bars, so a slow outlier stands apart from the bulk as it does on an axis.
+    # bars, so a slow outlier is drawn apart from the bulk as on a linear axis.
     filled: list[dict[str, Any]] = []
     for entry in ranges:
         while (

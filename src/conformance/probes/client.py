@@ -2,7 +2,7 @@
 
 A client-side error is anything that kept a request from getting an HTTP status:
 the kinds below keep "the server said 503" apart from "we never got an answer",
-and name which phase failed so a person on call knows where to look.
+and name which phase failed so a person on call can tell where to look.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ ERROR_CATEGORY = {
 
 @dataclass(frozen=True)
 class ClientSettings:
-    """How the probes reach one HTTP service.
+    """Settings the probes use to reach one HTTP service.
 
     `verify` is a CA bundle path, True for the system trust store, or False to skip
     certificate checks (the runbook's own `curl -k`).

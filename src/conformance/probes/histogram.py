@@ -86,7 +86,7 @@ class LatencyHistogram:
     def percentile(self, p: float) -> int | None:
         """Return the nearest-rank `p`th percentile in microseconds, or None if empty.
 
-        The exact answer is the sample at rank ceil(p / 100 * count), and rank 1
+        The exact value is the sample at rank ceil(p / 100 * count), and rank 1
         for p = 0. This returns the midpoint of that sample's bucket, kept within
         [min, max], except for the first and last ranks, which are exact.
         """

@@ -2,8 +2,8 @@
 login, opens as text/event-stream and delivers an event or heartbeat in time.
 
 The session cookie is a secret: it is sent in a Cookie header and never stored in
-the result, logged or put in a message. The result only says whether a cookie
-came back and with which attributes.
+the result, logged or put in a message. The result only records whether a
+cookie came back and with which attributes.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ SSE_FIELDS = ("event", "data", "id", "retry")
 
 @dataclass
 class SseResult:
-    """What the SSE probe saw, phase by phase. Holds no cookie value."""
+    """Findings of the SSE probe, phase by phase. Contains no cookie value."""
 
     stream_url: str
     login_status: int | None = None

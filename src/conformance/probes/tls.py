@@ -2,8 +2,8 @@
 
 The handshake is done with the ssl module and the certificate read with
 cryptography, so the probe reports the certificate's details even when its chain
-is not trusted, and judges the name itself: chain trust and name match are two
-separate findings a person acts on differently.
+is not trusted. It judges the name itself, because chain trust and name match
+are two findings a person acts on differently.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ VERIFY_FAILED = "verify_failed"
 
 @dataclass
 class TlsResult:
-    """What one TLS probe saw. `error_kind` names the first problem, if any.
+    """Findings of one TLS probe. `error_kind` names the first problem, if any.
 
     `verified` is None when verification was not requested. `name_matches` is
     judged on the subject alternative names only, as RFC 6125 and browsers do.
@@ -76,8 +76,9 @@ def probe_tls(
 ) -> TlsResult:
     """Handshake with `host:port` sending SNI `server_name` and describe the result.
 
-    `verify` is a CA bundle path, True for the system trust store, or False. Every
-    network failure is returned as `error_kind`, never raised.
+    `verify` is a CA bundle path, True for the system trust store, or False.
+    Connection and handshake failures are returned as `error_kind`. A missing CA
+    bundle raises ConformanceError.
     """
     result = TlsResult(host=host, port=port, server_name=server_name)
     context = _verifying_context(verify) if verify is not False else None
@@ -221,8 +222,8 @@ def name_matches(
     neither `lab.test` nor `a.backend.lab.test`.
     """
     if _is_ip(server_name):
-        wanted = ipaddress.ip_address(server_name)
-        return any(ipaddress.ip_address(ip) == wanted for ip in ip_addresses)
+        expected_ip = ipaddress.ip_address(server_name)
+        return any(ipaddress.ip_address(ip) == expected_ip for ip in ip_addresses)
     host = server_name.rstrip(".").lower()
     return any(_dns_name_matches(host, pattern.lower()) for pattern in dns_names)
 
