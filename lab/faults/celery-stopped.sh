@@ -1,0 +1,10 @@
+# shellcheck shell=bash
+SUMMARY="celery.service stopped on the backend: no workers, no consumers on jobs.env.create"
+
+inject() {
+    backend systemctl stop celery
+}
+
+heal() {
+    backend systemctl start celery
+}

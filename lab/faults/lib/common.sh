@@ -1,0 +1,77 @@
+# Helpers for the fault files; sourced by lab/fault and lab/heal after
+# lab/lib/common.sh and lab/lib/runtime.sh.
+# A fault file lab/faults/NAME.sh sets SUMMARY (one line: what breaks) and
+# defines inject and heal. heal must be safe to run when the fault is not
+# active, because lab/heal may run it again as a fallback.
+
+FAULTS_DIR="$LAB_DIR/faults"
+ACTIVE_FAULTS="$STATE_DIR/faults"
+# Copies of every file a fault edits, kept in the backend image by provision
+# and by configure.
+PRISTINE=/usr/local/share/mbpanel-lab/pristine
+WAIT_S=${LAB_FAULT_WAIT_S:-60}
+
+in_node() { "$LAB_LIB/exec" "$@"; }
+backend() { in_node backend "$@"; }
+
+# Runs a sed expression on a file inside the backend and fails when the file
+# did not change, so a fault never claims an edit that did not happen.
+edit_backend_file() {
+    local file=$1 expression=$2
+    backend sh -c 'cp -p "$1" "$1.lab-before" && sed -i -e "$2" "$1" \
+        && ! cmp -s "$1" "$1.lab-before"; rc=$?; rm -f "$1.lab-before"; exit $rc' \
+        sh "$file" "$expression" \
+        || die "editing $file in the backend with ${expression@Q} changed nothing"
+}
+
+# Puts back the image's copy of FILE, keeping owner and mode. Returns 0 when
+# the file changed, 1 when it was already pristine.
+restore_backend_file() {
+    local file=$1
+    backend sh -c 'if cmp -s "$2$1" "$1"; then exit 1; fi; cp -p "$2$1" "$1"' \
+        sh "$file" "$PRISTINE"
+}
+
+reload_httpd() { backend systemctl reload httpd; }
+restart_httpd() { backend systemctl restart httpd; }
+
+wsgi_daemon_count() {
+    backend pgrep -c -f '^\(wsgi:mbpanel\)' || true
+}
+
+# Waits until COMMAND succeeds, at most WAIT_S seconds; names WHAT on timeout.
+wait_for() {
+    local what=$1 deadline=$((SECONDS + WAIT_S))
+    shift
+    until "$@" >/dev/null 2>&1; do
+        ((SECONDS < deadline)) || die "timed out after $WAIT_S s waiting for $what"
+        sleep 0.5
+    done
+}
+
+wsgi_daemons_are() { [[ $(wsgi_daemon_count) == "$1" ]]; }
+
+unit_is() {
+    local node=$1 unit=$2 state=$3
+    [[ $(in_node "$node" systemctl is-active "$unit" 2>/dev/null) == "$state" ]]
+}
+
+port_closed() { ! port_answers "$1" "$2"; }
+
+# Fault names are the file names under lab/faults without .sh.
+fault_names() {
+    local file
+    for file in "$FAULTS_DIR"/*.sh; do
+        [[ -f $file ]] && basename "$file" .sh
+    done
+}
+
+fault_file() {
+    local file="$FAULTS_DIR/$1.sh"
+    [[ -f $file ]] || die "unknown fault ${1@Q}; lab/fault --list prints the known ones"
+    printf '%s' "$file"
+}
+
+active_faults() {
+    [[ -f $ACTIVE_FAULTS ]] && grep -v '^[[:space:]]*$' "$ACTIVE_FAULTS" || true
+}

@@ -1,0 +1,10 @@
+# shellcheck shell=bash
+SUMMARY="Redis process frozen with SIGSTOP: port 6379 accepts connections but never answers"
+
+inject() {
+    in_node deps systemctl kill --signal=SIGSTOP redis-server
+}
+
+heal() {
+    in_node deps systemctl kill --signal=SIGCONT redis-server
+}
