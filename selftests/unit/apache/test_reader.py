@@ -299,7 +299,7 @@ def test_serverroot_changes_later_includes():
         ),
         pytest.param(
             "<IfModule mpm_prefork_module>\n  StartServers 5\n",
-            r"httpd.conf:1: <IfModule> is not closed",
+            r"httpd.conf:1: <IfModule mpm_prefork_module> is not closed",
             id="unclosed-false-ifmodule",
         ),
         pytest.param(

@@ -86,12 +86,18 @@ class _Reader:
         self.config = config
         self.source = config.source
 
-    def read_text(self, path: str, included_at: Location, *, optional: bool) -> str:
+    def read_text(
+        self,
+        path: str,
+        included_at: Location,
+        *,
+        optional: bool,
+    ) -> str | None:
         try:
             return self.source.read(path)
         except FileNotFoundError:
             if optional:
-                return ""
+                return None
             raise config_error(
                 included_at,
                 f"config file {path!r} not found",
@@ -199,7 +205,7 @@ class _Reader:
             )
         if key in _CONDITIONALS + _UNEVALUATED:
             if key in _CONDITIONALS and not self._condition_holds(key, arg, location):
-                _skip_section(section, location, lines)
+                _skip_section(section, arg, location, lines)
                 return
             stack.append(_Frame(section, arg, location, conditional=True))
             return
@@ -342,7 +348,8 @@ class _Reader:
         expander = _IncludeExpander(self.source, location, optional=optional)
         for path in expander.expand(pattern):
             text = self.read_text(path, location, optional=optional)
-            self.read_file(path, text, context=context, depth=depth + 1)
+            if text is not None:
+                self.read_file(path, text, context=context, depth=depth + 1)
 
 
 def _section_header(name: str, rest: str, location: Location) -> tuple[str, str]:
@@ -357,7 +364,12 @@ def _section_header(name: str, rest: str, location: Location) -> tuple[str, str]
     return name[1:], rest[: rest.rindex(">")].strip()
 
 
-def _skip_section(section: str, opened: Location, lines: Iterator[LogicalLine]) -> None:
+def _skip_section(
+    section: str,
+    arg: str,
+    opened: Location,
+    lines: Iterator[LogicalLine],
+) -> None:
     """Consume the lines of a section whose condition is false.
 
     As httpd's ap_soak_end_container() does, nothing inside is executed, but
@@ -383,7 +395,7 @@ def _skip_section(section: str, opened: Location, lines: Iterator[LogicalLine]) 
             return
     raise config_error(
         opened,
-        f"<{section}> is not closed before the end of the file",
+        f"<{section} {arg}> is not closed before the end of the file",
         f"add </{section}> in the same file",
     )
 
