@@ -47,12 +47,6 @@ class Waiver:
     def is_expired(self, today: date) -> bool:
         return today > self.expires
 
-    def describe(self) -> str:
-        return (
-            f"waiver for {self.check_id} owned by {self.owner}, "
-            f"expires {self.expires.isoformat()} ({self.where})"
-        )
-
     def as_dict(self) -> dict[str, str]:
         return {
             "check_id": self.check_id,

@@ -157,9 +157,10 @@ def _run_line(summary: dict[str, Any]) -> str:
         f"phase {summary.get('phase') or '-'}",
         f"started {summary.get('started_at') or '?'}",
     ]
+    text = ", ".join(parts)
     if summary.get("source"):
-        parts.append(f"({summary['source']})")
-    return ", ".join(parts)
+        text += f" ({summary['source']})"
+    return text
 
 
 def _entry_lines(entry: dict[str, Any]) -> str:
