@@ -128,7 +128,11 @@ class Check:
         __tracebackhide__ = True
         try:
             observation = observe()
-        except NotObserved as missing:
+        except NotObserved as error:
+            missing = error
+        else:
+            missing = None
+        if missing is not None:
             if expected is None:
                 expected = self.case.params.get("expected", "a value that can be read")
             self.unreachable(missing.reason, expected=expected, where=missing.where)

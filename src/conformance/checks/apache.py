@@ -46,5 +46,5 @@ def module_loaded(facts: HostFacts, module: str) -> Observation:
         expected=f"{module} loaded",
         observed=f"{module} {'loaded' if module in modules else 'not loaded'}"
         + f" (MPM: {', '.join(mpms) or 'none'})",
-        where=f"sudo -n /usr/sbin/httpd -M on {facts.address}",
+        where=f"/usr/sbin/httpd -M on {facts.address}",
     )

@@ -16,7 +16,7 @@ from conformance.wsgi import WsgiConfig, read_wsgi
 
 def apache_config(facts: HostFacts, apache: Any) -> ApacheConfig:
     """Return the host's Apache config as httpd reads it, or raise NotObserved."""
-    key = f"apache:{apache['config_file']}"
+    key = f"apache:{apache.config_file}"
     if key not in facts.parsed:
         facts.parsed[key] = _read_apache_config(
             facts, apache.config_file, apache.server_root

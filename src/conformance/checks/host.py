@@ -142,7 +142,17 @@ def celery_running(facts: HostFacts, expected: list[str]) -> Observation:
 
 
 def daemon_processes(facts: HostFacts, display_name: str) -> list[Process]:
-    return [p for p in reachable(facts).processes if p.args.strip() == display_name]
+    """Return mod_wsgi daemon processes: their argv[0] is the display-name.
+
+    mod_wsgi overwrites argv[0] only, so ps shows the name followed by the rest of
+    httpd's arguments, such as "(wsgi:mbpanel) -DFOREGROUND".
+    """
+    found = []
+    for process in reachable(facts).processes:
+        rest = process.args.removeprefix(display_name)
+        if rest != process.args and (not rest or rest[0].isspace()):
+            found.append(process)
+    return found
 
 
 def wsgi_live_processes(

@@ -78,7 +78,7 @@ class HostFacts:
 
 COMMAND_SECTIONS = {
     "httpd-syntax": "sudo -n /usr/sbin/httpd -t",
-    "httpd-modules": "sudo -n /usr/sbin/httpd -M",
+    "httpd-modules": "/usr/sbin/httpd -M",
     "pm2": "pm2 jlist",
     "listening": "ss -Hltn",
 }

@@ -2,7 +2,8 @@
 PATH="$PATH:/usr/sbin:/sbin:/usr/local/bin"
 LC_ALL=C; export LC_ALL
 mark() { printf '\n@@MBP %s@@\n' "$*"; }
-status() { printf '@@rc %s\n' "$1"; }
+# A newline first, because output such as `pm2 jlist` does not end with one.
+status() { printf '\n@@rc %s\n' "$1"; }
 
 # Print a file as base64 after a state line: ok, missing or unreadable. The runbook's
 # sudo rules allow reading the three config files, so sudo -n is the fallback.
