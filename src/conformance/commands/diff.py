@@ -22,7 +22,7 @@ from conformance.snapshots import load_results
 USAGE_ERROR = 2
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `diff` subcommand; its `handler` default runs it."""
     parser = subparsers.add_parser(
         "diff",
@@ -30,7 +30,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         description=__doc__.split("\n\n")[1],
     )
     configure_parser(parser)
-    return parser
 
 
 def configure_parser(parser: argparse.ArgumentParser) -> None:
