@@ -1,4 +1,4 @@
-"""Where config parsers read files from: the local disk or a snapshot of a host.
+"""File sources for the config parsers: the local disk or a snapshot of a host.
 
 The suite fetches a host's config files in one SSH round trip and parses them locally,
 so every parser reads through a FileSource instead of calling open() itself.

@@ -46,16 +46,16 @@ class Directive:
 
     def enclosing(self, section_name: str) -> Section | None:
         """Return the innermost enclosing section of that name, if any."""
-        wanted = section_name.lower()
+        target = section_name.lower()
         for section in reversed(self.context):
-            if section.name.lower() == wanted:
+            if section.name.lower() == target:
                 return section
         return None
 
 
 @dataclasses.dataclass(frozen=True)
 class ReadOptions:
-    """What httpd would know before it reads the first line."""
+    """The settings httpd starts with before it reads the first config line."""
 
     server_root: str
     defines: tuple[str, ...] = ()  # names passed with -D

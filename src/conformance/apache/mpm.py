@@ -46,7 +46,7 @@ ALIASES = {
 
 @dataclasses.dataclass
 class MpmValue:
-    """One MPM setting: what the config says, where, and what httpd runs with."""
+    """One MPM setting: the configured value, its location, and the value httpd uses."""
 
     name: str
     effective: int

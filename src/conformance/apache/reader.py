@@ -403,10 +403,11 @@ def _skip_section(
 class _IncludeExpander:
     """Turn an Include argument into the files httpd reads, in httpd's order.
 
-    Mirrors ap_process_fnmatch_configs() in httpd 2.4's server/config.c: each
-    wildcard component is matched against one directory, matches are sorted with
-    strcmp(), a wildcard before the last component matches directories only, and
-    a directory named without a wildcard is read recursively, every entry sorted.
+    This mirrors ap_process_fnmatch_configs() in httpd 2.4's server/config.c.
+    Each wildcard component is matched against one directory and the matches are
+    sorted with strcmp(). A wildcard before the last component matches
+    directories only. A directory named without a wildcard is read recursively,
+    with every entry sorted.
     """
 
     def __init__(self, source: FileSource, location: Location, *, optional: bool):

@@ -82,7 +82,7 @@ class OptionValue:
 
 @dataclasses.dataclass
 class ParsedArgs:
-    """What NamespacedOptionParser.parse() produces."""
+    """Options, node namespaces and bare words, as NamespacedOptionParser keeps them."""
 
     options: dict[str, OptionValue]
     namespaces: dict[str, dict[str, OptionValue]]
