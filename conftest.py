@@ -1,3 +1,3 @@
-"""Enables the conformance plugin for the suite under tests/."""
+"""Enables the conformance plugin and its reports for the suite under tests/."""
 
-pytest_plugins = ["conformance.plugin"]
+pytest_plugins = ["conformance.plugin", "conformance.reporting.plugin"]
