@@ -1,4 +1,5 @@
 import json
+import logging
 import re
 import socket
 import threading
@@ -272,3 +273,25 @@ def test_burst_over_caps_sends_nothing():
     with pytest.raises(TimeoutError):
         listener.accept()
     listener.close()
+
+
+def test_burst_logs_summary_and_requests(caplog):
+    caplog.set_level(logging.DEBUG, logger="conformance.probes.burst")
+
+    with http_server({"/api/v1/health/ping": ConcurrencyMeter(0.0)}) as url:
+        run_burst(ClientSettings(url, **FAST), plan(concurrency=2, requests=5), CAPS)
+
+    records = [r for r in caplog.records if r.name == "conformance.probes.burst"]
+    host = url.removeprefix("http://")
+    per_request = [r for r in records if r.levelno == logging.DEBUG]
+    [summary] = [r for r in records if r.levelno == logging.INFO]
+    assert len(per_request) == 5
+    for record in per_request:
+        assert record.getMessage().startswith(
+            f"GET {host} /api/v1/health/ping status=200 ms="
+        )
+    assert summary.getMessage().startswith(
+        f"burst GET {host} /api/v1/health/ping sent=5 completed=5 client_errors=0 "
+        "server_errors=0 concurrency=2 p95_ms="
+    )
+    assert summary.getMessage().endswith("stopped_early=no")
