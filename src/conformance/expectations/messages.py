@@ -40,6 +40,7 @@ def located_error(
     fix: str,
 ) -> ExpectationsError:
     """Return an ExpectationsError for a problem at `source:line`."""
+    what = " ".join(what.split())
     return ExpectationsError(f"{source}:{line}: {what} (got {show(got)}); {fix}")
 
 
