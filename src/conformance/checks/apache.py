@@ -6,14 +6,18 @@ from typing import Any
 
 from conformance.apache import effective_mpm
 from conformance.checks.config import apache_config, loaded_modules
+from conformance.errors import ConfigParseError
 from conformance.hosts.facts import HostFacts
-from conformance.verdict import Case, Observation
+from conformance.verdict import Case, NotObserved, Observation
 
 
 def mpm_value(facts: HostFacts, apache: Any, case: Case) -> Observation:
     """Compare one MPM directive's effective value, showing the configured one."""
     mpm, directive = case.params["mpm"], case.params["directive"]
-    settings = effective_mpm(apache_config(facts, apache), mpm)
+    try:
+        settings = effective_mpm(apache_config(facts, apache), mpm)
+    except ConfigParseError as error:
+        raise NotObserved(f"cannot derive the {mpm} MPM settings: {error}") from None
     value = settings[directive]
     configured = (
         f"configured {value.configured_text} at {value.configured_at}"

@@ -29,10 +29,10 @@ def observe(facts: HostFacts, suite: Any, case: Case) -> Observation:
 
 def observed_capacity(facts: HostFacts, checks: Any) -> CapacityReport:
     config = apache_config(facts, checks.apache)
-    mpm = config.loaded_mpm() or checks.apache.loaded_mpm
     groups = wsgi_config(facts, checks.apache).serving_groups()
     nodes = celery_config(facts, checks.celery.config_file).nodes
     try:
+        mpm = config.loaded_mpm() or checks.apache.loaded_mpm
         return capacity_from_config(effective_mpm(config, mpm), groups, nodes)
     except ConformanceError as error:
         raise NotObserved(str(error)) from None
