@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 
 from conformance.checks.common import command, last_lines, reachable
@@ -73,7 +74,11 @@ def latest_backup(facts: HostFacts, path: str) -> Observation:
     latest = backups[-1]
     copy = facts.files.get(latest)
     readable = copy is not None and copy.state == "ok"
-    details = {"snapshot": {"latest_backup": latest, "backups": len(backups)}}
+    live = facts.files.get(path)
+    snapshot: dict[str, object] = {"latest_backup": latest, "backups": len(backups)}
+    if readable and live is not None and live.state == "ok":
+        snapshot["diff"] = unified_diff(copy.text, live.text, latest, path)
+    details = {"snapshot": snapshot}
     return Observation(
         ok=readable,
         expected=f"latest {path}.bak.<timestamp> exists and is readable",
@@ -81,6 +86,17 @@ def latest_backup(facts: HostFacts, path: str) -> Observation:
         where=f"ls {path}.bak.* on {facts.address}",
         details=details,
     )
+
+
+def unified_diff(before: str, after: str, before_name: str, after_name: str) -> str:
+    """Return the unified diff from the backup to the live file ("" if identical)."""
+    lines = difflib.unified_diff(
+        before.splitlines(keepends=True),
+        after.splitlines(keepends=True),
+        fromfile=before_name,
+        tofile=after_name,
+    )
+    return "".join(lines)
 
 
 def syntax_ok(facts: HostFacts) -> Observation:
