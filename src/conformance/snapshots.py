@@ -1,10 +1,10 @@
 """Store results of pre and post runs so a change ticket can compare them.
 
 A run with `--phase pre` keeps a copy of its results.json as
-``<reports>/snapshots/<environment>/<ticket>/pre-<UTC start time>.json``; a run with
-`--phase post` is compared against the latest pre snapshot in the same folder and
-stores itself there as ``post-<UTC start time>.json``. Runs without a ticket use the
-folder ``no-ticket``.
+``<reports>/snapshots/<environment>/<ticket>/pre-<UTC start time>.json``. A run with
+`--phase post` is compared against the latest pre snapshot in the same folder, and
+its own results are kept there as ``post-<UTC start time>.json``. Runs without a
+ticket use the folder ``no-ticket``.
 """
 
 from __future__ import annotations

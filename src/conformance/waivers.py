@@ -10,8 +10,8 @@ A waivers file reads like this::
 
 A waiver is in force up to and including its `expires` date (the local date of the
 machine running the suite). A failure of a waived check is reported as waived and
-does not fail the run; a waiver past its date fails the run whatever the check does,
-so that nobody forgets to remove or renew it.
+does not fail the run. A waiver past its date fails the run whatever the check does,
+so that it gets removed or renewed.
 """
 
 from __future__ import annotations

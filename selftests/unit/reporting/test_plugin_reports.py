@@ -138,6 +138,20 @@ def test_html_shows_burst_figures(suite):
     assert "Burst probe figures" in section
     assert "<th>p95</th><td>41.5</td>" in section
     assert "<th>200</th><td>400</td>" in section
+    assert "latency_histogram" not in section
+    assert '<div class="burst-chart"><svg xmlns="http://www.w3.org/2000/svg"' in section
+    assert "Requests by latency range (ms)" in section
+
+
+def test_burst_row_has_chart_extra(suite):
+    suite.runpytest()
+
+    rows = html_test_rows(suite)
+    burst = next(v for k, v in rows.items() if "capacity:burst" in k)[0]
+    contents = [extra["content"] for extra in burst["extras"]]
+    assert len(contents) == 1
+    assert "Burst probe figures" in contents[0]
+    assert "<svg" in contents[0]
 
 
 def test_html_shows_rollback_diff(pytester):

@@ -66,7 +66,7 @@ def compare_with_pre(
 ) -> tuple[dict[str, Any] | None, str]:
     """Return the comparison of a post run with its latest pre snapshot, and a note.
 
-    The note says why there is no comparison (no pre snapshot, or an unreadable one).
+    The note explains a missing comparison: no pre snapshot, or an unreadable one.
     """
     run = document["run"]
     folder = snapshot_dir(reports_dir, run["environment"], run["ticket"])

@@ -1,9 +1,9 @@
 """Write report files so that a reader never sees one half-written or holding a secret.
 
 Each file is written to a temporary file in the same directory and renamed over the
-target, which is atomic on POSIX file systems, so a CI job that collects artifacts
-while the suite is still running gets either the old file or the new one. The text
-passes through redaction first.
+target. The rename is atomic on POSIX file systems, so a CI job that collects
+artifacts while the suite is still running gets either the old file or the new one.
+The text passes through redaction first.
 """
 
 from __future__ import annotations

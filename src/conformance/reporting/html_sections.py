@@ -2,7 +2,7 @@
 
 Snapshots with a `kind` of "rollback" (latest backup and its diff against the live
 file) or "recent_errors" (new log lines grouped by Apache AH code and by unit) get
-their own section; any other kind is shown as a table of its values.
+their own section. Any other kind is shown as a table of its values.
 """
 
 from __future__ import annotations

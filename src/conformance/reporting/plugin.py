@@ -6,9 +6,9 @@ writes ``conformance.html`` (pytest-html, self-contained), ``junit.xml`` and
 ``results.json`` into the reports folder unless --html or --junitxml name other
 paths, and applies the exit-code policy described in docs/exit-codes.md.
 
-Checks record their values as user_properties (RECORD_KEYS in conformance.runinfo);
-this plugin reads them on the process that writes the reports, so it works the same
-with and without pytest-xdist.
+Checks record their values as user_properties (RECORD_KEYS in conformance.runinfo).
+The plugin reads them in the process that writes the reports, which is the
+controller under pytest-xdist, so it works the same with and without xdist.
 """
 
 from __future__ import annotations

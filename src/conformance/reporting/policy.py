@@ -23,7 +23,7 @@ def blocking_checks(
 
     Every failure and error fails the run, except failures of checks with severity
     "minor" when `allow_minor` is set. Errors (a fixture or a host that could not be
-    set up) always fail it, because they mean the check said nothing.
+    set up) always fail it, because the check then observed nothing.
     """
     blocking = []
     for check in checks:

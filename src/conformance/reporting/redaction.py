@@ -1,8 +1,8 @@
 """Remove registered secrets from test reports and from everything written to disk.
 
-The secrets module owns the list of secrets (passwords, keys, cookies from the
-environment and those registered at run time); this module applies its `redact` to
-nested report data and to pytest's test reports before any plugin renders them.
+The secrets module keeps the registered secrets: passwords, keys and cookies from the
+environment or registered at run time. This module applies its `redact` to nested
+report data, and to pytest's test reports before any plugin renders them.
 """
 
 from __future__ import annotations
@@ -37,10 +37,10 @@ def redact_report(
 ) -> pytest.TestReport:
     """Return a copy of `report` with failure text, output and properties redacted.
 
-    The report goes through pytest's own serialization hooks, the ones pytest-xdist
-    uses to send reports to the controller, so every string a plugin may render (the
-    traceback, captured output, user_properties) is a plain value that can be
-    redacted, and the rebuilt report renders the same way as the original.
+    The report goes through pytest's own serialization hooks, which pytest-xdist
+    uses to send reports to the controller. In that form every string a plugin may
+    render (traceback, captured output, user_properties) is a plain value to redact,
+    and the rebuilt report renders the same way as the original.
     """
     data = config.hook.pytest_report_to_serializable(config=config, report=report)
     if data is None:

@@ -1,4 +1,4 @@
-"""Turn pytest's test reports into one record per check, as results.json holds them.
+"""Turn pytest's test reports into one record per check, as results.json stores them.
 
 A test produces up to three reports (setup, call, teardown); the record of a check
 takes its outcome from all of them and its values from the user_properties the test

@@ -298,9 +298,7 @@ def _burst_sections(checks: list[dict[str, Any]]) -> list[str]:
     ]
 
 
-def _chart(figures: dict[str, Any]) -> str | None:
-    try:
-        from conformance.probes.chart import latency_chart_svg
-    except ImportError:
-        return None
+def _chart(figures: dict[str, Any]) -> str:
+    from conformance.probes.chart import latency_chart_svg
+
     return latency_chart_svg(figures)
