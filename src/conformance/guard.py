@@ -4,8 +4,8 @@ API:
 
 - `ensure_allowed(target, environment, *, resolve_timeout_s=5.0) -> tuple[str, ...]`
   accepts an IP address, a host name, `host:port`, `user@host` or a URL. An address
-  is checked as it is; a name is resolved with getaddrinfo at the time of the call
-  (never at import or collection) and every address it resolves to must be allowed.
+  is checked as it is. A name is resolved with getaddrinfo at the time of the call,
+  never at import or collection, and every address it resolves to must be allowed.
   Returns the checked addresses, so a caller can connect to exactly those. Raises
   TargetRejected naming the target, the address, the environment, its allowed
   networks and what to change.
@@ -160,7 +160,7 @@ def _resolve(
     try:
         outcome = results.get(timeout=timeout_s)
     except queue.Empty:
-        outcome = TimeoutError(f"no answer within {timeout_s} s")
+        outcome = TimeoutError(f"timed out after {timeout_s} s")
     if isinstance(outcome, Exception):
         raise TargetRejected(
             f"target {target!r} in environment {environment.name!r}: host name "

@@ -13,7 +13,7 @@ API:
   cookies, Authorization headers, password fields, PEM private key blocks), with `***`.
 - `read_env_file(path) -> dict[str, str]`: parse `KEY=value` lines.
 
-An env file holds `KEY=value` lines; blank lines and lines starting with `#` are
+An env file contains `KEY=value` lines. Blank lines and lines starting with `#` are
 skipped, `export KEY=value` is accepted, and one pair of matching quotes around the
 value is removed. Values are never logged and never shown in error messages.
 """

@@ -1,8 +1,8 @@
 """Property-based tests: every broken expectations file gives one located message.
 
-Each test starts from the shipped file, breaks it in one generated way, and checks
-that loading raises exactly one ExpectationsError of the shape `FILE:LINE: ...`
-pointing at the broken line; any other exception fails the test.
+Each test starts from the shipped file and breaks it in one generated way. Loading
+must then raise one ExpectationsError of the shape `FILE:LINE: ...` that points at
+the broken line. Any other exception fails the test.
 """
 
 import copy

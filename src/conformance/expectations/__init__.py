@@ -5,11 +5,11 @@ API:
 - `load(path) -> Expectations`: validate the file; raises ExpectationsError with one
   message `FILE:LINE: what is wrong (got VALUE); the fix`. Nothing is resolved or
   connected while loading.
-- `Expectations`: `source`, `sha256` (of the file's bytes, for report headers),
-  `runbook`, `runbook_sections`, `environments`, `timeouts`, `checks`;
-  `environment(name)` raises ExpectationsError naming the environments that exist;
-  `section(number)` returns a `Section` that unpacks as (number, title, first_step);
-  `where(*keys)` returns `FILE:LINE` of any value, e.g.
+- `Expectations` has `source`, `sha256` (of the file's bytes, for report headers),
+  `runbook`, `runbook_sections`, `environments`, `timeouts` and `checks`.
+  `environment(name)` raises ExpectationsError naming the environments that exist.
+  `section(number)` returns a `Section` that unpacks as (number, title, first_step).
+  `where(*keys)` returns `FILE:LINE` of any value, for example
   `where("checks", "apache", "mpm", "event", "MaxRequestWorkers")`.
 - `Environment`: `name`, `hosts[role]` (`address`, `name`, `user`),
   `dependencies[name].host`, `backend_url`, `frontend_url`, `tls` (`verify`,

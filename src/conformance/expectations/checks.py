@@ -145,7 +145,7 @@ class SseChecks(CheckGroup):
 
 @dataclass(frozen=True)
 class BurstCaps:
-    """Hard limits no burst setting may pass, whatever the file or command line say."""
+    """Hard limits that no burst setting may exceed, from a file or a command line."""
 
     concurrency: PositiveInt
     requests: PositiveInt

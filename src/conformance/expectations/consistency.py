@@ -19,9 +19,9 @@ def check_consistency(expectations: Expectations, context: Context) -> None:
         _check_addresses_allowed(environment)
 
 
-def _fail(record: Located, keys: tuple, what: str, *, got: object, fix: str):
+def _fail(record: Located, keys: tuple, problem: str, *, got: object, fix: str):
     line = record.lines.line(*keys) if record.lines else 1
-    raise located_error(record.source, line, what, got=got, fix=fix)
+    raise located_error(record.source, line, problem, got=got, fix=fix)
 
 
 def _check_section_references(expectations: Expectations, context: Context) -> None:

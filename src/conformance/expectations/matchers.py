@@ -80,7 +80,7 @@ def _scalar(node: YNode) -> object:
         str | int | float | bool,
     ):
         raise RuleError(
-            "holds a value that is not text, a number or true/false",
+            "contains a value that is not text, a number or true/false",
             "write a plain value",
         )
     return node.value
@@ -106,7 +106,9 @@ def _parse_operator(node: YMapping) -> FieldMatcher:
         raise RuleError(f"has an unknown operator {name!r}", f"use one of {listed}")
     if name == "includes":
         if not isinstance(entry.value, YSequence):
-            raise RuleError("has includes without a list", "write includes: [a, b]")
+            raise RuleError(
+                "has an includes operator without a list", "write includes: [a, b]"
+            )
         return FieldMatcher("includes", tuple(_scalar(i) for i in entry.value.items))
     expected = _scalar(entry.value)
     if name in _ORDERING and not _is_number(expected):

@@ -34,14 +34,14 @@ def show(value: object) -> str:
 def located_error(
     source: Path | str,
     line: int,
-    what: str,
+    problem: str,
     *,
     got: object,
     fix: str,
 ) -> ExpectationsError:
     """Return an ExpectationsError for a problem at `source:line`."""
-    what = " ".join(what.split())
-    return ExpectationsError(f"{source}:{line}: {what} (got {show(got)}); {fix}")
+    problem = " ".join(problem.split())
+    return ExpectationsError(f"{source}:{line}: {problem} (got {show(got)}); {fix}")
 
 
 def dotted(path: tuple[object, ...]) -> str:

@@ -1,6 +1,7 @@
 """Validate a YAML tree against frozen dataclasses, and build them.
 
-The model's dataclasses are the schema. A field's type hint says what the YAML holds:
+The model's dataclasses are the schema. A field's type hint states what the YAML
+contains:
 
 - `str`, `int`, `float`, `bool`, `datetime.date`, or a union of them (`int | str`);
   `bool` never passes for a number, and text must not be blank;
@@ -52,9 +53,9 @@ Path_ = tuple[str | int, ...]
 class RuleError(Exception):
     """A value broke a rule; the validator adds the location and the path."""
 
-    def __init__(self, what: str, fix: str) -> None:
-        super().__init__(what)
-        self.what = what
+    def __init__(self, problem: str, fix: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
         self.fix = fix
 
 
@@ -172,7 +173,7 @@ class Range:
 
 @dataclass(frozen=True)
 class Pattern:
-    """Text matching a regular expression; `expected` says what it should look like."""
+    """Text matching a regular expression; `expected` describes the valid form."""
 
     regex: str
     expected: str
@@ -271,7 +272,7 @@ class _Builder:
                 elif hasattr(rule, "apply"):
                     built = rule.apply(built, where)
         except RuleError as error:
-            raise self._error(node, path, error.what, error.fix, hidden) from None
+            raise self._error(node, path, error.problem, error.fix, hidden) from None
         return built
 
     def _base(self, hint: Any, node: YNode, path: Path_, hidden: bool) -> Any:
@@ -339,11 +340,11 @@ class _Builder:
             return None
         if entry is None:
             where = dotted(path) if path else "the document"
-            what = f"{where} has no key {spec.name!r}"
+            problem = f"{where} has no key {spec.name!r}"
             line = self.context.lines.get(path, mapping.line)
-            self._raise_at(line, what, sorted(mapping.entries), _add(spec))
-        what = f"{dotted((*path, spec.name))} has no value"
-        self._raise_at(entry.value.line, what, None, _add(spec))
+            self._raise_at(line, problem, sorted(mapping.entries), _add(spec))
+        problem = f"{dotted((*path, spec.name))} has no value"
+        self._raise_at(entry.value.line, problem, None, _add(spec))
 
     def _reject_unknown(
         self,
@@ -419,8 +420,8 @@ class _Builder:
             for rule in rules:
                 rule.apply(entry.key, where)
         except RuleError as error:
-            what = f"key {entry.key!r} under {dotted(path)} {error.what}"
-            self._raise_at(entry.key_line, what, entry.key, error.fix)
+            problem = f"key {entry.key!r} under {dotted(path)} {error.problem}"
+            self._raise_at(entry.key_line, problem, entry.key, error.fix)
 
     def _scalar(self, allowed: tuple, node: YNode, path: Path_, hidden: bool) -> Any:
         expected = " or ".join(_TYPE_NAMES.get(kind, str(kind)) for kind in allowed)
@@ -445,10 +446,10 @@ class _Builder:
     ) -> Any:
         if isinstance(node, kind):
             return node
-        what = f"must be {expected}, not {kind_name(node)}"
-        raise self._error(node, path, what, f"write {expected} here", hidden)
+        problem = f"must be {expected}, not {kind_name(node)}"
+        raise self._error(node, path, problem, f"write {expected} here", hidden)
 
-    def _error(self, node: YNode, path: Path_, what: str, fix: str, hidden: bool):
+    def _error(self, node: YNode, path: Path_, problem: str, fix: str, hidden: bool):
         got: object = node.value if isinstance(node, YScalar) else None
         if not isinstance(node, YScalar):
             got = Described(kind_name(node))
@@ -457,13 +458,13 @@ class _Builder:
         return located_error(
             self.context.source,
             node.line,
-            f"{dotted(path)} {what}",
+            f"{dotted(path)} {problem}",
             got=got,
             fix=fix,
         )
 
-    def _raise_at(self, line: int, what: str, got: object, fix: str):
-        raise located_error(self.context.source, line, what, got=got, fix=fix)
+    def _raise_at(self, line: int, problem: str, got: object, fix: str):
+        raise located_error(self.context.source, line, problem, got=got, fix=fix)
 
 
 @functools.cache

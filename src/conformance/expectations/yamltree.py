@@ -75,7 +75,7 @@ def kind_name(node: YNode) -> str:
 
 
 def parse_yaml(text: str, source: str) -> YNode | None:
-    """Parse one YAML document; return None when the text holds no document."""
+    """Parse one YAML document, or return None when the text contains none."""
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
@@ -234,8 +234,8 @@ class _TreeBuilder:
                 fix="remove the tag and write a plain list or mapping",
             )
 
-    def error(self, node: yaml.Node, what: str, *, got: object, fix: str):
-        return located_error(self.source, _line(node), what, got=got, fix=fix)
+    def error(self, node: yaml.Node, problem: str, *, got: object, fix: str):
+        return located_error(self.source, _line(node), problem, got=got, fix=fix)
 
 
 def _line(node: yaml.Node) -> int:
