@@ -1,12 +1,12 @@
 """Exceptions raised by the conformance library.
 
 ConformanceError
- +-- ExpectationsError   expectations.yaml or a waivers file is invalid (file:line)
- +-- ConfigParseError    an Apache, mod_wsgi or Celery config file cannot be read (file:line)
- +-- TargetRejected      a host or URL lies outside the environment's allowed networks
- +-- ProbeLimitError     a burst probe was asked for more than its caps allow
- +-- HostUnreachable     a host did not answer over SSH within its timeout
- +-- LabError            the reference lab cannot be built, booted or changed
+ +-- ExpectationsError  expectations.yaml or a waivers file is invalid (file:line)
+ +-- ConfigParseError   an Apache, mod_wsgi or Celery config file is invalid
+ +-- TargetRejected     a host or URL lies outside the allowed networks
+ +-- ProbeLimitError    a burst probe was asked for more than its caps allow
+ +-- HostUnreachable    a host did not answer over SSH within its timeout
+ +-- LabError           the reference lab cannot be built, booted or changed
 
 Every message names the value at fault, where it was read, and what to do next.
 """

@@ -1,9 +1,10 @@
 """What a suite run is about, shared by the plugin and the report writers.
 
-The plugin fills a RunInfo in pytest_configure and stores it in ``config.stash[RUN_INFO]``;
-report writers read it. Each conformance test records its verdict data in the test
-report's ``user_properties`` as (name, value) pairs with the names in RECORD_KEYS, so that
-the data crosses from pytest-xdist workers to the controller with the report.
+The plugin fills a RunInfo in pytest_configure and stores it in
+``config.stash[RUN_INFO]``; report writers read it. Each conformance test records its
+verdict data in the test report's ``user_properties`` as (name, value) pairs with the
+names in RECORD_KEYS, so that the data crosses from pytest-xdist workers to the
+controller with the report.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ import pytest
 # Names of the user_properties pairs a conformance test records.
 RECORD_KEYS = (
     "check_id",  # e.g. "apache:event:MaxRequestWorkers"
-    "kind",  # "config", "probe" or "capacity": probe checks may be retried by --wait-healthy
+    # "config", "probe" or "capacity"; --wait-healthy may retry probe checks only.
+    "kind",
     "expected",  # JSON-serialisable expected value or description
     "observed",  # JSON-serialisable observed value
     "where",  # file:line on the host, an endpoint URL, or a command
@@ -49,7 +51,7 @@ RUN_INFO = pytest.StashKey[RunInfo]()
 
 
 def recorded(report: pytest.TestReport) -> dict[str, object]:
-    """Return the verdict pairs a test recorded, as a dict (last value of a name wins)."""
+    """Return the verdict pairs a test recorded; the last value of a name wins."""
     return {
         name: value for name, value in report.user_properties if name in RECORD_KEYS
     }
