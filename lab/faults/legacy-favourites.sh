@@ -8,10 +8,6 @@ inject() {
     wait_for "/api/v1/favourites to answer" route_status_is /api/v1/favourites 401
 }
 
-route_status_is() {
-    [[ $("$FAULTS_DIR/lib/probe" get "$1" | cut -d' ' -f1) == "$2" ]]
-}
-
 heal() {
     if restore_backend_file /etc/mbpanel/app.conf; then
         reload_httpd

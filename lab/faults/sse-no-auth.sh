@@ -4,12 +4,12 @@ SUMMARY="API setting sse_require_auth=false: /api/v1/events/stream streams witho
 inject() {
     edit_backend_file /etc/mbpanel/app.conf 's/^sse_require_auth = true$/sse_require_auth = false/'
     reload_httpd
-    wait_for "3 mod_wsgi daemon processes" wsgi_daemons_are 3
+    wait_for "the stream to open without a cookie" route_status_is /api/v1/events/stream 200
 }
 
 heal() {
     if restore_backend_file /etc/mbpanel/app.conf; then
         reload_httpd
-        wait_for "3 mod_wsgi daemon processes" wsgi_daemons_are 3
+        wait_for "the stream to require a cookie" route_status_is /api/v1/events/stream 401
     fi
 }

@@ -2,14 +2,15 @@
 SUMMARY="httpd.conf event block shrunk to 4 request slots (2 processes x 2 threads): a burst logs AH10159/AH00484"
 
 inject() {
-    # MinSpareThreads 2 keeps the idle server calm, so only a burst that
-    # leaves fewer than 2 threads idle makes Apache log its pressure warnings.
+    # Idle, the two processes keep 4 threads free and Apache logs nothing.
+    # A burst that leaves fewer than MinSpareThreads (3) idle makes it log
+    # AH10159, and AH00484 once all 4 threads are busy.
     edit_backend_file /etc/httpd/conf/httpd.conf '/<IfModule mpm_event_module>/,/<\/IfModule>/{
         s/^\( *ServerLimit *\)16$/\12/
         s/^\( *ThreadLimit *\)64$/\12/
-        s/^\( *StartServers *\)3$/\11/
-        s/^\( *MinSpareThreads *\)75$/\12/
-        s/^\( *MaxSpareThreads *\)250$/\14/
+        s/^\( *StartServers *\)3$/\12/
+        s/^\( *MinSpareThreads *\)75$/\13/
+        s/^\( *MaxSpareThreads *\)250$/\15/
         s/^\( *ThreadsPerChild *\)25$/\12/
         s/^\( *MaxRequestWorkers *\)150$/\14/
     }'

@@ -49,6 +49,10 @@ wait_for() {
     done
 }
 
+route_status_is() {
+    [[ $("$FAULTS_DIR/lib/probe" status "$1") == "$2" ]]
+}
+
 wsgi_daemons_are() { [[ $(wsgi_daemon_count) == "$1" ]]; }
 
 unit_is() {
@@ -72,6 +76,13 @@ fault_file() {
     printf '%s' "$file"
 }
 
+# Prints the recorded faults. A record older than the backend's current boot
+# is dropped: every boot starts from the pristine image, which undid them.
 active_faults() {
-    [[ -f $ACTIVE_FAULTS ]] && grep -v '^[[:space:]]*$' "$ACTIVE_FAULTS" || true
+    [[ -f $ACTIVE_FAULTS ]] || return 0
+    if [[ $ACTIVE_FAULTS -ot $(node_pid_file backend) ]]; then
+        rm -f "$ACTIVE_FAULTS"
+        return 0
+    fi
+    grep -v '^[[:space:]]*$' "$ACTIVE_FAULTS" || true
 }
