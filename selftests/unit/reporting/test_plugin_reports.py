@@ -135,6 +135,8 @@ def test_html_shows_burst_figures(suite):
 
     text = (suite.path / "reports" / "conformance.html").read_text()
     section = text.split("Burst probe: capacity:burst")[1]
+    observed = "Observed: {&quot;error_rate&quot;: 0.0, &quot;p95_ms&quot;: 41.5}"
+    assert observed in section
     assert "Burst probe figures" in section
     assert "<th>p95</th><td>41.5</td>" in section
     assert "<th>200</th><td>400</td>" in section
@@ -164,6 +166,23 @@ def test_html_shows_rollback_diff(pytester):
     assert "/etc/httpd/conf/httpd.conf.bak.20260322T101500" in text
     assert '<span class="diff-add">+    MaxRequestWorkers 120</span>' in text
     assert '<span class="diff-del">-    MaxRequestWorkers 150</span>' in text
+
+
+def test_backup_snapshot_shown_as_rollback(pytester):
+    check = rollback_check(HTTPD_DIFF)
+    check["snapshot"] = {
+        "latest_backup": "/etc/httpd/conf/httpd.conf.bak.20260322T101500",
+        "backups": 2,
+        "diff": HTTPD_DIFF,
+    }
+    write_suite(pytester, [check])
+
+    pytester.runpytest()
+
+    text = (pytester.path / "reports" / "conformance.html").read_text()
+    assert "Rollback readiness" in text
+    assert "/etc/httpd/conf/httpd.conf.bak.20260322T101500, 2 backups in all" in text
+    assert '<span class="diff-add">+    MaxRequestWorkers 120</span>' in text
 
 
 def test_html_shows_recent_errors(pytester):

@@ -1,8 +1,10 @@
 """HTML sections above the results table: waivers, pre/post comparison, snapshots.
 
-Snapshots with a `kind` of "rollback" (latest backup and its diff against the live
-file) or "recent_errors" (new log lines grouped by Apache AH code and by unit) get
-their own section. Any other kind is shown as a table of its values.
+A snapshot's kind is its `kind` key, or else read from its keys: `latest_backup`
+makes it "rollback" (the latest backup and its diff against the live file), and
+`by_code` or `by_unit` make it "recent_errors" (new log lines grouped by Apache AH
+code and by unit). Those two kinds get their own section, any other named kind a
+table of its values. Snapshots of no kind are plain values for comparisons.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ STYLE = """
 .cat-changed { background: #fff6d6; }
 .diff-add { color: #1a7f37; } .diff-del { color: #b00020; }
 .diff-hunk { color: #6e40c9; }
+.burst { display: flex; flex-wrap: wrap; gap: 24px; align-items: flex-start; }
+.burst h4 { flex-basis: 100%; margin: 0; }
 .burst-chart svg { max-width: 100%; height: auto; }
 </style>
 """
@@ -82,7 +86,7 @@ def _comparison_body(comparison: dict[str, Any]) -> str:
         f"<p>Before: {_run_text(before)}<br>After: {_run_text(after)}</p>"
         f"<p>{escape(summary)}</p><table>"
         "<tr><th>Check id</th><th>Change</th><th>Before</th><th>Observed before</th>"
-        "<th>After</th><th>Observed after</th><th>Values that changed</th></tr>"
+        "<th>After</th><th>Observed after</th><th>Other values that changed</th></tr>"
         f"{''.join(rows)}</table>"
     )
 
@@ -95,11 +99,13 @@ def _ordered(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _comparison_row(entry: dict[str, Any]) -> str:
     before = entry["before"] or {}
     after = entry["after"] or {}
+    # The observed values have their own columns; the last one lists the rest.
     changes = "<br>".join(
         escape(
             f"{c['name']}: {format_value(c['before'])} -> {format_value(c['after'])}"
         )
         for c in entry["changes"]
+        if c["name"] != "observed"
     )
     cells = [
         entry["id"],
@@ -131,8 +137,9 @@ def snapshot_sections(checks: list[dict[str, Any]]) -> str:
     by_kind: dict[str, list[tuple[dict[str, Any], dict[str, Any]]]] = {}
     for check in checks:
         snapshot = check.get("snapshot")
-        if isinstance(snapshot, dict) and snapshot.get("kind"):
-            by_kind.setdefault(str(snapshot["kind"]), []).append((check, snapshot))
+        kind = snapshot_kind(snapshot) if isinstance(snapshot, dict) else None
+        if kind:
+            by_kind.setdefault(kind, []).append((check, snapshot))
     parts = []
     for kind, items in by_kind.items():
         render = _KIND_RENDERERS.get(kind, _generic_item)
@@ -142,8 +149,19 @@ def snapshot_sections(checks: list[dict[str, Any]]) -> str:
     return "".join(parts)
 
 
+def snapshot_kind(snapshot: dict[str, Any]) -> str | None:
+    """Return the section a snapshot belongs to, or None for plain values."""
+    if snapshot.get("kind"):
+        return str(snapshot["kind"])
+    if "latest_backup" in snapshot:
+        return "rollback"
+    if "by_code" in snapshot or "by_unit" in snapshot:
+        return "recent_errors"
+    return None
+
+
 def _rollback_item(check: dict[str, Any], snapshot: dict[str, Any]) -> str:
-    backup = snapshot.get("backup")
+    backup = snapshot.get("backup") or snapshot.get("latest_backup")
     state = escape(str(backup)) if backup else '<span class="expired">no backup</span>'
     diff = snapshot.get("diff")
     if diff:
@@ -152,9 +170,11 @@ def _rollback_item(check: dict[str, Any], snapshot: dict[str, Any]) -> str:
         shown = "<p>The live file is identical to its latest backup.</p>"
     else:
         shown = ""
+    count = snapshot.get("backups")
+    counted = f", {escape(str(count))} backups in all" if count is not None else ""
     return (
         f"<h4>{escape(str(snapshot.get('file') or check['id']))}</h4>"
-        f"<p>Latest backup: {state} "
+        f"<p>Latest backup: {state}{counted} "
         f"(check {escape(check['id'])}: {escape(check['outcome'])})</p>{shown}"
     )
 

@@ -98,7 +98,7 @@ def _check_record(tests: _TestReports) -> dict[str, Any]:
     record["message"] = message_of(tests.by_phase)
     call = tests.by_phase.get("call")
     record["waiver"] = getattr(call, "waiver", None)
-    for name in ("burst", "snapshot"):
+    for name in ("burst", "snapshot", "wait_healthy"):
         if properties.get(name) is not None:
             record[name] = properties[name]
     return record

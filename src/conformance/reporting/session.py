@@ -15,6 +15,7 @@ from pytest_html.basereport import BaseReport
 from pytest_metadata.plugin import metadata_key
 
 from conformance.reporting import html_cells, html_sections
+from conformance.reporting.comparison import format_value
 from conformance.reporting.document import (
     compare_with_pre,
     keep_snapshot,
@@ -292,6 +293,8 @@ def _burst_sections(checks: list[dict[str, Any]]) -> list[str]:
     return [
         '<div class="conformance"><h3>Burst probe: '
         f"{escape(check['id'])} ({escape(check['outcome'])})</h3>"
+        f"<p>Expected: {escape(format_value(check.get('expected'), 400))}<br>"
+        f"Observed: {escape(format_value(check.get('observed'), 400))}</p>"
         f"{html_cells.burst_html(check['burst'], _chart(check['burst']))}</div>"
         for check in checks
         if isinstance(check.get("burst"), dict)
