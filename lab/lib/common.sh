@@ -1,4 +1,4 @@
-# Shared settings and helpers for the lab scripts; sourced, never run.
+# Shared settings and helpers for the lab scripts, sourced and never run.
 # Paths, the node table and the state layout live here so every script agrees.
 
 LAB_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -25,7 +25,7 @@ declare -A NODE_SSH_USER=(
 )
 
 # Lines for /etc/hosts in every node, so each name resolves to its own
-# loopback address; RabbitMQ's node name rabbit@deps needs the deps entry.
+# loopback address. RabbitMQ's node name rabbit@deps needs the deps entry.
 HOSTS_TABLE="127.0.0.1 localhost
 127.0.10.10 backend backend.lab.test
 127.0.10.20 frontend frontend.lab.test
@@ -44,8 +44,9 @@ require_root() {
     fi
 }
 
-# Serializes lab/up and lab/down, which would otherwise boot or stop the same
-# node twice; other callers wait up to LOCK_TIMEOUT_S (builds can be slow).
+# Serialize lab/up and lab/down, which would otherwise boot or stop the same
+# node twice. A second caller waits up to LAB_LOCK_TIMEOUT_S, because a first
+# build takes minutes.
 lock_lab() {
     local timeout_s=${LAB_LOCK_TIMEOUT_S:-1200}
     mkdir -p "$STATE_DIR"

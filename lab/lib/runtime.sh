@@ -1,4 +1,4 @@
-# Helpers for running nodes; sourced after common.sh.
+# Helpers for running nodes, sourced after common.sh.
 # A node is up when the PID in .lab/run/NODE/pid is a live systemd-nspawn
 # whose command line names that node's root, so a recycled PID never counts.
 
@@ -21,8 +21,8 @@ is_node_nspawn() {
 
 node_is_up() { node_pid "$1" >/dev/null; }
 
-# Prints the PID, as the host sees it, of the container's init (its PID 1):
-# the child of the recorded nspawn process.
+# Prints the host PID of the container's init (PID 1 inside the node), which
+# is the child of the recorded nspawn process.
 node_leader() {
     local node=$1 pid child
     pid=$(node_pid "$node") || return 1

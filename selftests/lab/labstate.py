@@ -1,7 +1,7 @@
 """Read the reference lab's state: credentials, node table and service lists.
 
-The lab scripts under lab/ write this state; these helpers only read it, so
-the tests check what `make lab-up` really produced.
+The lab scripts under lab/ write this state and these helpers only read it,
+so the tests check what `make lab-up` really produced.
 """
 
 from __future__ import annotations

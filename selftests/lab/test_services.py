@@ -1,4 +1,4 @@
-"""Every lab service answers on its port, in its own protocol where cheap."""
+"""Every lab service accepts connections on its port and speaks its protocol."""
 
 import socket
 import ssl
@@ -25,26 +25,35 @@ def test_service_port_accepts_connections(service):
         pass
 
 
-@pytest.mark.parametrize("node", LAB_NODES)
-def test_status_reports_every_unit_active(node):
-    # lab/status exits 3 when a unit is not active; the output shows which.
-    result = subprocess.run(
+@pytest.fixture(scope="module")
+def lab_status() -> subprocess.CompletedProcess:
+    return subprocess.run(
         [str(LAB_DIR / "status")],
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
     )
-    node_lines = [line for line in result.stdout.splitlines() if line.startswith(node)]
 
-    assert node_lines, result.stdout
-    assert " up " in node_lines[0], result.stdout
-    assert result.returncode == 0, result.stdout
+
+@pytest.mark.parametrize("node", LAB_NODES)
+def test_status_shows_node_up(node, lab_status):
+    node_lines = [
+        line for line in lab_status.stdout.splitlines() if line.startswith(node)
+    ]
+
+    assert node_lines, lab_status.stdout
+    assert " up " in node_lines[0], lab_status.stdout
+
+
+def test_status_reports_every_unit_active(lab_status):
+    # lab/status exits 3 when a unit is not active, and its output shows which.
+    assert lab_status.returncode == 0, lab_status.stdout
 
 
 def test_postgresql_answers_ssl_request(credentials):
-    # An SSLRequest message: length 8, then the code 80877103. The server
-    # answers with one byte: S when it offers TLS, N when it does not.
+    # An SSLRequest message is the length 8, then the code 80877103. The
+    # server replies with one byte, S when it offers TLS and N when it does not.
     request = (8).to_bytes(4, "big") + (80877103).to_bytes(4, "big")
 
     reply = exchange(credentials["LAB_PG_HOST"], 5432, request, size=1)

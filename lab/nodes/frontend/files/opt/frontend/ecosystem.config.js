@@ -1,5 +1,5 @@
-// PM2 application list for the frontend node; the app name is what
-// `pm2 list` shows and what the runbook's checks look for.
+// PM2 application list for the frontend node. The app name "frontend" is
+// what `pm2 list` shows.
 module.exports = {
   apps: [
     {
