@@ -134,3 +134,22 @@ def test_post_ignores_other_ticket(pytester):
     assert results["comparison"] is None
     assert "No pre snapshot in" in text
     assert "ticket CHG-1234" in text
+
+
+def test_post_run_reads_pre_start(pytester):
+    write_suite(pytester, [mpm_check()])
+    pytester.makepyfile(
+        test_window="""
+        from conformance.reporting.plugin import pre_run_started_at
+
+        def test_window(pytestconfig):
+            started = pre_run_started_at(pytestconfig)
+            print("window starts", started.isoformat() if started else None)
+        """
+    )
+    pytester.runpytest(*TICKET, "--phase", "pre")
+    pre_start = read_results(pytester)["run"]["started_at"]
+
+    result = pytester.runpytest(*TICKET, "--phase", "post", "-s", "-k", "window")
+
+    result.stdout.fnmatch_lines([f"*window starts {pre_start}*"])

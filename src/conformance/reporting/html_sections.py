@@ -215,6 +215,11 @@ def _groups_table(title: str, groups: dict[str, Any]) -> str:
         if isinstance(lines, list):
             count = len(lines)
             shown = "<pre>" + escape("\n".join(map(str, lines))) + "</pre>"
+        elif isinstance(lines, dict):
+            # A group as errors:recent records it: a count and its latest lines.
+            count = lines.get("count", "?")
+            latest = lines.get("latest") or []
+            shown = "<pre>" + escape("\n".join(map(str, latest))) + "</pre>"
         else:
             count, shown = lines, ""
         rows.append(

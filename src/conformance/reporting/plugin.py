@@ -13,14 +13,21 @@ controller under pytest-xdist, so it works the same with and without xdist.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
 from conformance.errors import ConformanceError
 from conformance.reporting.session import ReportingPlugin
-from conformance.snapshots import PHASES, check_name
+from conformance.runinfo import RUN_INFO
+from conformance.snapshots import (
+    PHASES,
+    check_name,
+    latest_snapshot,
+    snapshot_dir,
+    window_start,
+)
 from conformance.waivers import load_waivers
 
 PLUGIN_NAME = "conformance-reporting"
@@ -35,7 +42,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default="reports",
         metavar="DIR",
         help="folder for conformance.html, junit.xml, results.json and snapshots, "
-        "relative to the rootdir (default: reports)",
+        "relative to the rootdir (default: reports). Write it as --reports-dir=DIR: "
+        "pytest reads a separate existing DIR as a test path when it picks the rootdir",
     )
     group.addoption(
         "--ticket",
@@ -84,6 +92,22 @@ def reports_dir_of(config: pytest.Config) -> Path:
     """Return the reports folder chosen with --reports-dir, made absolute."""
     path = Path(config.getoption("reports_dir")).expanduser()
     return path if path.is_absolute() else config.rootpath / path
+
+
+def pre_run_started_at(config: pytest.Config) -> datetime | None:
+    """Return when the latest pre run of this environment and ticket started.
+
+    A post run reads new error log and journal lines from that time on. Returns
+    None when there is no pre snapshot, or before the suite's plugin stored RunInfo.
+    """
+    run = config.stash.get(RUN_INFO, None)
+    if run is None:
+        return None
+    folder = snapshot_dir(
+        reports_dir_of(config), run.environment, config.getoption("ticket")
+    )
+    path = latest_snapshot(folder, "pre")
+    return window_start(path) if path is not None else None
 
 
 def _validate_ticket(config: pytest.Config) -> None:
