@@ -13,6 +13,10 @@ API:
   cookies, Authorization headers, password fields, PEM private key blocks), with `***`.
 - `read_env_file(path) -> dict[str, str]`: parse `KEY=value` lines.
 
+The registry belongs to one process. Under pytest-xdist every worker has its own, so
+a value found in a worker (a session cookie) must be redacted in that worker before
+it leaves in a report.
+
 An env file contains `KEY=value` lines. Blank lines and lines starting with `#` are
 skipped, `export KEY=value` is accepted, and one pair of matching quotes around the
 value is removed. Values are never logged and never shown in error messages.

@@ -326,3 +326,17 @@ def test_missing_environment_section(tmp_path):
 
     assert line == line_of(text, "schema_version: 1")
     assert "the document has no key 'environments'" in rest
+
+
+def test_unknown_role_reported_before_its_value(tmp_path):
+    text = edit(
+        SHIPPED_TEXT,
+        "      backend: {address: 127.0.10.10,",
+        "      database: {port: 5432}\n      backend: {address: 127.0.10.10,",
+    )
+
+    line, rest = load_error(tmp_path, text)
+
+    assert line == line_of(text, "database:")
+    assert "unknown key 'database' under environments.lab.hosts" in rest
+    assert "allowed keys: backend, frontend" in rest

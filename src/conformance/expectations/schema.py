@@ -261,15 +261,18 @@ class _Builder:
         self.context.lines.setdefault(path, node.line)
         base, rules = _split_annotated(hint)
         parsed = next((rule for rule in rules if isinstance(rule, Parsed)), None)
+        for rule in rules:
+            # Key names are checked before the entries, so a misspelled role is
+            # reported as unknown rather than by a problem inside its value.
+            if isinstance(rule, ExactKeys):
+                self._exact_keys(rule, node, path, hidden)
         built = self._base(parsed.yaml_type if parsed else base, node, path, hidden)
         where = Where(self.context, path, node.line)
         try:
             if parsed is not None:
                 built = parsed.parse(built, where)
             for rule in rules:
-                if isinstance(rule, ExactKeys):
-                    self._exact_keys(rule, node, path, hidden)
-                elif hasattr(rule, "apply"):
+                if hasattr(rule, "apply"):
                     built = rule.apply(built, where)
         except RuleError as error:
             raise self._error(node, path, error.problem, error.fix, hidden) from None
