@@ -1,9 +1,9 @@
 """Celery health as the API reports it: a fast summary and a slow inspection.
 
-The summary asks RabbitMQ for the consumer count of jobs.env.create with a
-passive queue declare and pings the workers with a short broadcast. The deep
-inspection asks every worker for its stats, queues and running tasks, each
-broadcast waiting its full timeout.
+The summary reads the consumer count of jobs.env.create from a passive queue
+declare on RabbitMQ and pings the workers with a short broadcast. The deep
+inspection requests every worker's stats, queues and running tasks, and each
+of those broadcasts waits its full timeout.
 """
 
 import contextlib
