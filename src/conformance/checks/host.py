@@ -130,10 +130,21 @@ def worker_nodes(processes: list[Process]) -> dict[str, list[Process]]:
 
 
 NODE_OPTION = re.compile(r"(?:^|\s)(?:-n|--hostname)[ =](?P<name>[^@\s]+)")
+# With setproctitle installed, Celery renames its processes like this.
+PROCESS_TITLE = re.compile(r"^\[celeryd: (?P<name>[^@\s\]]+)@")
 
 
 def celery_node_name(args: str) -> str | None:
-    if "celery" not in args or " worker" not in args:
+    """Return the node name of a Celery worker process, or None for any other."""
+    titled = PROCESS_TITLE.match(args)
+    if titled:
+        return titled.group("name")
+    words = args.split()
+    program = words[0].rsplit("/", 1)[-1] if words else ""
+    runs_celery = program == "celery" or (
+        program.startswith("python") and words[1:3] == ["-m", "celery"]
+    )
+    if not runs_celery or "worker" not in words:
         return None
     match = NODE_OPTION.search(args)
     return match.group("name") if match else None
