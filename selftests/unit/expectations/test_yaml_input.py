@@ -202,3 +202,17 @@ def test_missing_file_names_option(tmp_path):
 
     assert str(caught.value).startswith(f"{path}: cannot read")
     assert "--expectations PATH" in str(caught.value)
+
+
+def test_deep_nesting_rejected(tmp_path):
+    depth = 900
+    text = edit(
+        SHIPPED_TEXT,
+        "    units: [httpd, celery]",
+        "    units: " + "[" * depth + "]" * depth,
+    )
+
+    line, rest = load_error(tmp_path, text)
+
+    assert line == line_of(text, "units: [[[")
+    assert "nested more than 64 levels deep" in rest

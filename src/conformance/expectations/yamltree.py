@@ -23,6 +23,9 @@ from conformance.expectations.messages import Described, located_error
 # Aliases can expand a small file into a huge tree ("billion laughs"); a real
 # expectations file has a few hundred values.
 MAX_VALUES = 100_000
+# A real expectations file nests about 7 levels deep. The limit keeps deeply nested
+# input from exhausting Python's recursion limit in the builder below.
+MAX_DEPTH = 64
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -134,6 +137,13 @@ class _TreeBuilder:
 
     def build(self, node: yaml.Node) -> YNode:
         self.count += 1
+        if len(self.open_nodes) >= MAX_DEPTH:
+            raise self.error(
+                node,
+                f"values nested more than {MAX_DEPTH} levels deep",
+                got=Described("deep nesting"),
+                fix="flatten the structure; the schema needs far fewer levels",
+            )
         if self.count > MAX_VALUES:
             raise self.error(
                 node,
