@@ -1,6 +1,7 @@
 """Pre and post runs: snapshots, and the comparison a post run reports."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -113,14 +114,16 @@ def test_post_compares_latest_pre(pytester):
     pytester.runpytest(*TICKET, "--phase", "pre")
     set_checks(pytester, [mpm_check()])
     pytester.runpytest(*TICKET, "--phase", "pre")
+    second_pre = read_results(pytester)["run"]["started_at"]
 
     pytester.runpytest(*TICKET, "--phase", "post")
 
     results = read_results(pytester)
+    source = results["comparison"]["before"]["source"]
+    before = json.loads(Path(source).read_text())
     assert entry(results, "apache:event:MaxRequestWorkers")["category"] == "unchanged"
-    assert results["comparison"]["before"]["source"] == str(
-        snapshots(pytester, "pre")[-1]
-    )
+    assert before["run"]["started_at"] == second_pre
+    assert len(snapshots(pytester, "pre")) == 2
 
 
 def test_post_ignores_other_ticket(pytester):
