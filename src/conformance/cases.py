@@ -152,6 +152,19 @@ def backups(checks: Checks, section: SectionLookup) -> Iterator[Case]:
         yield _case(group, section, f"backup:{path}", "config", path=path)
 
 
+def recent_errors(checks: Checks, section: SectionLookup) -> Iterator[Case]:
+    # The runbook's safe-change procedure (5) ends with reading recent error logs,
+    # and its answer to a change gone wrong is the rollback (6).
+    yield _case(
+        checks.backups,
+        section,
+        "errors:recent",
+        "log",
+        override={"runbook": "5", "remediation": "6"},
+        units=list(checks.services.units),
+    )
+
+
 def endpoints(checks: Checks, section: SectionLookup) -> Iterator[Case]:
     return _endpoints(checks, section, deep=False)
 
@@ -241,6 +254,7 @@ BUILDERS: dict[str, Callable[[Checks, SectionLookup], Iterator[Case]]] = {
     "tls_case": tls,
     "frontend_case": frontend,
     "backup_case": backups,
+    "errors_case": recent_errors,
     "endpoint_case": endpoints,
     "deep_case": deep_endpoints,
     "latency_case": latencies,

@@ -13,11 +13,15 @@ from pathlib import Path
 import pytest
 
 from conformance.cases import BUILDERS, build_cases
+from conformance.checks.recent_errors import parse_since
 from conformance.context import SuiteContext
 from conformance.errors import ConformanceError
 from conformance.expectations import load
 from conformance.runinfo import RUN_INFO, RunInfo
 from conformance.verdict import Case, Check, Section
+
+# --wait-healthy lives in its own plugin module.
+pytest_plugins = ["conformance.retry"]
 
 CONTEXT = pytest.StashKey[SuiteContext]()
 CASES = pytest.StashKey[dict[str, list[Case]]]()
@@ -52,6 +56,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         dest="burst",
         help="skip the burst probe",
     )
+    group.addoption(
+        "--since",
+        default=None,
+        metavar="TIME",
+        help="start of the change window for errors:recent: epoch seconds or an ISO "
+        "8601 time, local time when it has no offset (default in a post run: the "
+        "start of the latest pre run)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -61,6 +73,8 @@ def pytest_configure(config: pytest.Config) -> None:
     try:
         expectations = load(path)
         environment = expectations.environment(config.getoption("env"))
+        if config.getoption("since"):
+            parse_since(config.getoption("since"))
     except ConformanceError as error:
         raise pytest.UsageError(str(error)) from None
 
@@ -99,7 +113,15 @@ def pytest_collection_modifyitems(
     burst = config.getoption("burst")
     if burst is None:
         burst = bool(context.environment.burst_by_default)
+    window = config.getoption("since") or config.getoption("phase", None) == "post"
     for item in items:
+        if "errors_case" in getattr(item, "fixturenames", ()) and not window:
+            item.add_marker(
+                pytest.mark.skip(
+                    reason="recent errors are read after a change: run with "
+                    "--phase post or --since TIME"
+                )
+            )
         if item.get_closest_marker("deep") and not config.getoption("deep"):
             item.add_marker(
                 pytest.mark.skip(
@@ -122,13 +144,15 @@ def suite(pytestconfig: pytest.Config) -> SuiteContext:
     return pytestconfig.stash[CONTEXT]
 
 
-@pytest.fixture(scope="session")
+# Function scope, because --wait-healthy drops the cached facts between attempts;
+# the facts themselves stay cached on the SuiteContext.
+@pytest.fixture
 def backend(suite: SuiteContext):
     """Facts of the backend node, gathered in one SSH round trip per worker."""
     return suite.backend_facts
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def frontend(suite: SuiteContext):
     """Facts of the frontend node, gathered in one SSH round trip per worker."""
     return suite.frontend_facts

@@ -28,6 +28,7 @@ RECORD_KEYS = (
     "severity",  # "critical", "major" or "minor"
     "burst",  # burst probe figures (dict), only on the burst check
     "snapshot",  # extra observed values worth keeping for pre/post comparison (dict)
+    "wait_healthy",  # attempts of a probe check re-run by --wait-healthy (dict)
 )
 
 
