@@ -53,7 +53,8 @@ class Tls(Located):
     """TLS trust: whether to verify, and the CA bundle named by `ca_bundle_env`.
 
     `ca_bundle` is read from that variable, or from the credentials' env file, when
-    the file is loaded; it is None when neither sets it.
+    the expectations file is loaded. A relative path is taken from the expectations
+    file's folder. It is None when neither the variable nor the env file sets it.
     """
 
     verify: bool
