@@ -5,6 +5,7 @@ RabbitMQ. celery is a fast summary, celery/deep a slow worker inspection, and
 /api/v1/health the full composite of all of them.
 """
 
+import asyncio
 import os
 import time
 
@@ -20,16 +21,18 @@ router = APIRouter(prefix="/api/v1/health", tags=["health"])
 STARTED = time.time()
 
 
+# ping and live are coroutines, so they run on the event loop without the
+# hop to a worker thread that FastAPI makes for plain functions.
 @router.get("/ping")
-def ping() -> dict:
+async def ping() -> dict:
     delay_s = ping_delay_s()
     if delay_s > 0:
-        time.sleep(delay_s)
+        await asyncio.sleep(delay_s)
     return {"status": "ok"}
 
 
 @router.get("/live")
-def live() -> dict:
+async def live() -> dict:
     return {
         "status": "alive",
         "pid": os.getpid(),
