@@ -7,6 +7,7 @@ selected, and provides the fixtures the thin tests under tests/ use.
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from conformance.checks.recent_errors import parse_since
 from conformance.context import SuiteContext
 from conformance.errors import ConformanceError
 from conformance.expectations import load
+from conformance.guard import guard_connections
 from conformance.runinfo import RUN_INFO, RunInfo
 from conformance.verdict import Case, Check, Section
 
@@ -25,6 +27,7 @@ pytest_plugins = ["conformance.retry"]
 
 CONTEXT = pytest.StashKey[SuiteContext]()
 CASES = pytest.StashKey[dict[str, list[Case]]]()
+GUARD = pytest.StashKey[contextlib.ExitStack]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -92,10 +95,23 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    # Every socket this process opens from here on is checked against the
+    # environment's allowed networks, so a connection that skipped the explicit
+    # check (a library's own) is still rejected before a packet is sent.
+    context = session.config.stash[CONTEXT]
+    guard = contextlib.ExitStack()
+    guard.enter_context(guard_connections(context.environment))
+    session.config.stash[GUARD] = guard
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     context = config.stash.get(CONTEXT, None)
     if context is not None:
         context.close()
+    guard = config.stash.get(GUARD, None)
+    if guard is not None:
+        guard.close()
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
