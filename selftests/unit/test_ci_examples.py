@@ -1,8 +1,8 @@
 """The nightly CI examples are valid YAML and run the suite the way the README does.
 
-The README's commands are read at test time from its code blocks. Until the README
-exists, the commands are checked against the Makefile's targets and the options the
-suite's plugins register.
+The README's commands are read at test time from its code blocks and inline code.
+Until the README exists, the commands are checked against the Makefile's targets and
+the options the suite's plugins register.
 """
 
 import re
@@ -81,19 +81,28 @@ def gitlab_variables() -> dict:
 
 
 def readme_calls() -> list[list[str]] | None:
-    """Return the make and pytest calls in the README's code blocks, or None."""
+    """Return the make and pytest calls the README shows, or None without a README.
+
+    Calls come from code blocks and from inline code such as `make venv`; optional
+    parts written in brackets (`[--env NAME]`) count as options the README shows.
+    """
     readme = ROOT / "README.md"
     if not readme.is_file():
         return None
-    calls = []
+    texts = []
     in_block = False
     for line in readme.read_text(encoding="utf-8").splitlines():
         if line.lstrip().startswith("```"):
             in_block = not in_block
-            continue
-        text = line.strip().removeprefix("$ ")
-        if in_block and text.split(" ", 1)[0] in SUITE_PROGRAMS:
-            calls.append(shlex.split(text.split(" #", 1)[0]))
+        elif in_block:
+            texts.append(line.strip().removeprefix("$ ").split(" #", 1)[0])
+        else:
+            texts.extend(re.findall(r"`([^`]+)`", line))
+    calls = []
+    for text in texts:
+        first = text.split(maxsplit=1)[:1]
+        if first and first[0] in SUITE_PROGRAMS:
+            calls.append(shlex.split(text.replace("[", " ").replace("]", " ")))
     return calls
 
 
