@@ -76,6 +76,8 @@ def latest_backup(facts: HostFacts, path: str) -> Observation:
     readable = copy is not None and copy.state == "ok"
     live = facts.files.get(path)
     snapshot: dict[str, object] = {"latest_backup": latest, "backups": len(backups)}
+    # The reports show snapshots of kind "rollback" as the backup and its diff.
+    snapshot.update(kind="rollback", file=path, backup=latest)
     if readable and live is not None and live.state == "ok":
         snapshot["diff"] = unified_diff(copy.text, live.text, latest, path)
     details = {"snapshot": snapshot}
