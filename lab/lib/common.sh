@@ -36,10 +36,17 @@ HOSTS_TABLE="127.0.0.1 localhost
 log() { printf 'lab: %s\n' "$*" >&2; }
 die() { printf 'lab: error: %s\n' "$*" >&2; exit 1; }
 
+# The running script's path from the repository root, such as lab/up.
+script_name() {
+    local path
+    path=$(realpath "$0")
+    printf '%s' "${path#"$REPO_DIR"/}"
+}
+
 require_root() {
     if [[ $EUID -ne 0 ]]; then
-        die "$(basename "$0") must run as root: it builds images with debootstrap," \
-            "mounts overlayfs and boots systemd-nspawn containers." \
+        die "$(script_name) needs root, because the lab runs debootstrap," \
+            "mounts overlayfs and enters systemd-nspawn containers." \
             "Run it again with sudo."
     fi
 }
