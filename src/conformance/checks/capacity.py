@@ -8,6 +8,7 @@ from typing import Any
 
 from conformance.apache import effective_mpm
 from conformance.capacity import CapacityReport, capacity_from_config
+from conformance.checks.common import reachable
 from conformance.checks.config import apache_config, celery_config, wsgi_config
 from conformance.checks.host import memory_headroom
 from conformance.errors import ConformanceError
@@ -57,7 +58,11 @@ def request_slots(facts: HostFacts, checks: Any) -> Observation:
 
 
 def burst(facts: HostFacts, suite: Any, case: Case) -> Observation:
-    window = burst_window(suite)
+    reachable(facts)
+    try:
+        window = burst_window(suite)
+    except ConformanceError as error:
+        raise NotObserved(str(error)) from None
     if case.check_id == "capacity:pressure-log":
         return pressure(suite, window)
     return burst_figures(suite, window["result"])
