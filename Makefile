@@ -43,4 +43,7 @@ demo: venv lab-up
 faults: venv lab-up
 	$(BIN)/pytest -c selftests/pytest.ini selftests/faults
 
-test: lint unit lab-selftest suite faults
+workflows: venv lab-up
+	$(BIN)/pytest -c selftests/pytest.ini selftests/workflows
+
+test: lint unit lab-selftest suite faults workflows

@@ -5,4 +5,4 @@ A module here defines `register(subparsers)`, which adds its parser and sets
 To add a command, write its module and add its name to COMMANDS.
 """
 
-COMMANDS = ("inspect", "diff")
+COMMANDS = ("inspect", "diff", "init")
