@@ -1,10 +1,10 @@
 """A change ticket from pre to post against the lab, and an expired waiver.
 
-The sequence is the runbook's safe-change procedure with a change that goes wrong:
-a pre run, an MPM value changed in one block (the lab fault
-mpm-drift-worker-block), a post run that must show the changed value, the diff
-against the backup and the check that went red, then `lab/heal` and a post run
-that shows the check green again.
+The sequence is the runbook's safe-change procedure with a change that goes wrong.
+A pre run comes first, then the lab fault mpm-drift-worker-block changes an MPM
+value in one block. The post run must show the changed value, the diff against the
+backup and the check that went red. After `lab/heal`, another post run shows the
+check green again.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Each value is read with the same parsers and check functions the suite uses, and
 carries a note naming where it was read (file:line on the host, a command, or an
 endpoint). A value that cannot be read keeps the value of the expectations file the
-run started from, and the note says why.
+run started from, and its note gives the reason.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Runbook 5: no new error-level lines in the error logs and journals after a change.
 
-Runs in a post run (--phase post) or with --since; the window starts at --since or
+Runs in a post run (--phase post) or with --since. The window starts at --since, or
 at the start of the latest pre run of the same environment and ticket.
 """
 

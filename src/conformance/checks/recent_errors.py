@@ -1,9 +1,10 @@
 """Recent errors: new error_log and journal lines since a change window started.
 
-The runbook's post-change verification ends with "recent error logs". This check
-reads, in one SSH round trip, the tail of every file Apache's ErrorLog directives
-name and the journal of each service unit since the window start, groups the lines
-by Apache's AH code and by unit, and fails when an error-level line appeared.
+The runbook's post-change verification ends with "recent error logs". In one SSH
+round trip, this check reads the tail of every file that Apache's ErrorLog
+directives name and the journal of each service unit since the window start. It
+groups the lines by Apache's AH code and by unit, and fails when an error-level
+line appeared.
 
 What counts as error-level:
 
@@ -76,7 +77,7 @@ class Group:
 
 @dataclass
 class RecentErrors:
-    """What the window held, grouped, and what could not be read."""
+    """Lines of the window grouped by code and unit, and the sources not read."""
 
     since: dt.datetime
     until: dt.datetime | None = None
@@ -126,8 +127,8 @@ def parse_since(text: str) -> dt.datetime:
 def change_window(config: Any) -> tuple[dt.datetime | None, str]:
     """Return the window start from --since or the latest pre snapshot, and its origin.
 
-    `config` is the pytest config. Without a start, the origin text says why and
-    what to run.
+    `config` is the pytest config. Without a start, the origin text gives the reason
+    and the command to run.
     """
     since = config.getoption("since", None)
     if since:

@@ -1,11 +1,12 @@
 """`conformance init --env NAME`: write expectations from a known-good environment.
 
-Reads the live values of the environment's hosts (effective MPM values of every
-block the expectations name, the mod_wsgi daemon group's processes and threads,
-Celery nodes and options, the probe endpoints' status, the Celery consumers) and
-writes an expectations file for review, with a comment beside each value naming
-where it was read. Everything else, including the environment block, is copied
-from the expectations file given. The file written loads with the suite's loader.
+Reads the live values of the environment's hosts: the effective MPM values of
+every block the expectations name, the mod_wsgi daemon group's processes and
+threads, Celery nodes and options, the probe endpoints' status and the Celery
+consumers. Writes them as an expectations file for review, with a comment beside
+each value naming where it was read. Everything else, including the environment
+block, is copied from the expectations file given. The file written loads with the
+suite's loader.
 
 Exit status: 0 when every value was read, 1 when some kept the given file's value
 (each is marked NOT READ in the file and listed on stderr), 2 on bad input.
