@@ -77,4 +77,5 @@ require_node() {
 node_run_dir() { printf '%s/%s' "$RUN_DIR" "$1"; }
 node_root() { printf '%s/root' "$(node_run_dir "$1")"; }
 node_pid_file() { printf '%s/pid' "$(node_run_dir "$1")"; }
+node_init_pid_file() { printf '%s/init-pid' "$(node_run_dir "$1")"; }
 machine_name() { printf '%s' "$1"; }

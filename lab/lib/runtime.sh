@@ -35,6 +35,42 @@ node_leader() {
     return 1
 }
 
+# Prints a process's start time in clock ticks since boot, which tells a
+# recorded PID from a later process that reused the number.
+process_start_time() {
+    local stat
+    stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+    stat=${stat##*) }
+    awk '{ print $20 }' <<<"$stat"
+}
+
+# Records the container's init as "PID START_TIME" in .lab/run/NODE/init-pid.
+# nspawn's init can outlive nspawn when nspawn is killed with SIGKILL, and this
+# record lets stop-node find and stop it.
+record_init_pid() {
+    local node=$1 deadline=$((SECONDS + 15)) leader
+    while ((SECONDS < deadline)); do
+        if leader=$(node_leader "$node"); then
+            printf '%s %s\n' "$leader" "$(process_start_time "$leader")" \
+                >"$(node_init_pid_file "$node")"
+            return 0
+        fi
+        sleep 0.2
+    done
+    return 1
+}
+
+# Prints the recorded init PID of NODE if that process still runs.
+node_init_pid() {
+    local file pid start_time
+    file=$(node_init_pid_file "$1")
+    [[ -r $file ]] || return 1
+    read -r pid start_time <"$file"
+    [[ $pid =~ ^[0-9]+$ ]] || return 1
+    [[ $(process_start_time "$pid") == "$start_time" ]] || return 1
+    printf '%s' "$pid"
+}
+
 # Mount points at or under the node's run folder, deepest first.
 node_mounts() {
     local run_dir
