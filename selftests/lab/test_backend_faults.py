@@ -24,6 +24,9 @@ REQUIRED_FAULTS = {
     "worker-pressure",
     "ssh-down-backend",
     "ssh-down-frontend",
+    "redis-frozen",
+    "ping-hang",
+    "cert-untrusted",
 }
 
 
