@@ -16,7 +16,8 @@ is_node_nspawn() {
     local node=$1 pid=$2 cmdline
     [[ -r /proc/$pid/cmdline ]] || return 1
     cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
-    [[ $cmdline == *systemd-nspawn* && $cmdline == *"--directory=$(node_root "$node") "* ]]
+    [[ $cmdline == *systemd-nspawn* ]] || return 1
+    [[ $cmdline == *"--directory=$(node_root "$node") "* ]]
 }
 
 node_is_up() { node_pid "$1" >/dev/null; }
@@ -75,7 +76,8 @@ node_init_pid() {
 node_mounts() {
     local run_dir
     run_dir=$(node_run_dir "$1")
-    awk -v dir="$run_dir" '$2 == dir || index($2, dir "/") == 1 { print $2 }' /proc/mounts \
+    awk -v dir="$run_dir" \
+        '$2 == dir || index($2, dir "/") == 1 { print $2 }' /proc/mounts \
         | sort -r
 }
 
