@@ -32,8 +32,17 @@ restore_backend_file() {
         sh "$file" "$PRISTINE"
 }
 
-reload_httpd() { backend systemctl reload httpd; }
-restart_httpd() { backend systemctl restart httpd; }
+# Both return once the app answers fast again, so a check run right after a
+# fault sees the fault, not mod_wsgi loading the app.
+reload_httpd() {
+    backend systemctl reload httpd
+    wait_for "the API to answer after the reload" "$FAULTS_DIR/lib/probe" warm
+}
+
+restart_httpd() {
+    backend systemctl restart httpd
+    wait_for "the API to answer after the restart" "$FAULTS_DIR/lib/probe" warm
+}
 
 wsgi_daemon_count() {
     backend pgrep -c -f '^\(wsgi:mbpanel\)' || true
@@ -61,6 +70,14 @@ unit_is() {
 }
 
 port_closed() { ! port_answers "$1" "$2"; }
+
+# Serialises lab/fault and lab/heal runs, so two callers never edit the same
+# file or read .lab/faults halfway through a change. Held until the caller exits.
+lock_faults() {
+    mkdir -p "$STATE_DIR"
+    exec 9>"$STATE_DIR/faults.lock"
+    flock --wait 600 9 || die "another lab/fault or lab/heal still runs after 600 s"
+}
 
 # Fault names are the file names under lab/faults without .sh.
 fault_names() {
