@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # lab/fault reads SUMMARY
 SUMMARY="The *.bak.<timestamp> backups of httpd.conf, wsgi.conf and /etc/conf.d/celery moved away"
 
 # Moved, not deleted, so heal puts back the very files the image had.

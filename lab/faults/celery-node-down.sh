@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # lab/fault reads SUMMARY
 SUMMARY="Celery node w2 killed while celery.service stays active: 1 worker, 1 consumer"
 
 inject() {

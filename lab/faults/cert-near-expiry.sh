@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # lab/fault reads SUMMARY
 SUMMARY="Backend TLS certificate reissued by the lab CA valid for 3 days only, applied with a graceful reload"
 
 CERT=/etc/pki/tls/certs/backend.lab.test.crt

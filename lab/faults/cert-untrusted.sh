@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # lab/fault reads SUMMARY
 SUMMARY="Backend serves a self-signed certificate instead of the lab CA's: TLS verification fails"
 
 CERT=/etc/pki/tls/certs/backend.lab.test.crt

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # lab/fault reads SUMMARY
 SUMMARY="httpd.conf broken on disk (misspelled directive), not reloaded: httpd -t fails, health stays green"
 
 inject() {

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # lab/fault reads SUMMARY
 SUMMARY="Retired route /api/v1/favourites enabled again (401 without a session instead of 404)"
 
 inject() {

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # lab/fault reads SUMMARY
 SUMMARY="httpd.conf MaxRequestWorkers 100 in the mpm_worker_module block only (event block keeps 150)"
 
 inject() {

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # lab/fault reads SUMMARY
 SUMMARY="API setting ping_delay_ms=30000: /api/v1/health/ping holds each request 30 s, past client timeouts"
 
 inject() {

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # lab/fault reads SUMMARY
 SUMMARY="PostgreSQL stopped on the deps node: port 127.0.10.31:5432 closed, /api/v1/health/ready fails naming postgresql"
 
 inject() {

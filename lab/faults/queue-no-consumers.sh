@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # lab/fault reads SUMMARY
 SUMMARY="Both Celery workers stop consuming jobs.env.create (cancel_consumer): workers online, 0 consumers"
 
 inject() {

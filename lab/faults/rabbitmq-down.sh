@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # lab/fault reads SUMMARY
 SUMMARY="RabbitMQ stopped on the deps node: port 127.0.10.33:5672 closed, /api/v1/health/ready fails naming rabbitmq"
 
 inject() {

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # lab/fault reads SUMMARY
 SUMMARY="Redis stopped on the deps node: port 127.0.10.32:6379 closed, /api/v1/health/ready fails naming redis"
 
 inject() {

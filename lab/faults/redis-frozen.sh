@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # lab/fault reads SUMMARY
 SUMMARY="Redis process frozen with SIGSTOP: port 6379 accepts connections but never answers"
 
 inject() {

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # lab/fault reads SUMMARY
 SUMMARY="API setting ping_delay_ms=2000: /api/v1/health/ping answers 200 after about 2 s"
 
 inject() {

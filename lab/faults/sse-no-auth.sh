@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # lab/fault reads SUMMARY
 SUMMARY="API setting sse_require_auth=false: /api/v1/events/stream streams without a session cookie"
 
 inject() {

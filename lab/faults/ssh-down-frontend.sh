@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # lab/fault reads SUMMARY
 SUMMARY="sshd stopped on the frontend node: 127.0.10.20:22 refuses connections"
 
 inject() {

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # lab/fault reads SUMMARY
 SUMMARY="httpd.conf ThreadsPerChild 20 in the mpm_event_module block (effective MaxRequestWorkers 140)"
 
 inject() {

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # lab/fault reads SUMMARY
 SUMMARY="httpd.conf event block shrunk to 4 request slots (2 processes x 2 threads): a burst logs AH10159/AH00484"
 
 inject() {

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # lab/fault reads SUMMARY
 SUMMARY="wsgi.conf WSGIDaemonProcess processes=2 instead of 3, applied with a graceful reload"
 
 inject() {

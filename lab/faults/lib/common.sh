@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Helpers for the fault files; sourced by lab/fault and lab/heal after
 # lab/lib/common.sh and lab/lib/runtime.sh.
 # A fault file lab/faults/NAME.sh sets SUMMARY (one line: what breaks) and
