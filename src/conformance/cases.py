@@ -1,6 +1,6 @@
 """The suite's checks, one Case each, generated from the expectations.
 
-Each conformance test asks for one of the fixture names below (``mpm_case``,
+Each conformance test requests one of the fixture names below (``mpm_case``,
 ``endpoint_case``, ...) and is parametrized with the cases built for it, so that the
 test ids are the check ids a person reads: ``apache:event:MaxRequestWorkers``.
 """

@@ -1,4 +1,4 @@
-"""How a conformance check records what it saw and words its failure.
+"""Verdicts of conformance checks: the values they record and the failure text.
 
 Every failure a person reads has the same shape:
 
@@ -156,7 +156,7 @@ class Check:
 
 @dataclasses.dataclass(frozen=True)
 class Observation:
-    """What a check function saw: the verdict and the values to record."""
+    """The result of a check function: the verdict and the values to record."""
 
     ok: bool
     expected: Any
