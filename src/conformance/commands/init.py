@@ -40,22 +40,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "init",
         help="write an expectations file from the live values of an environment",
         description=__doc__.split("\n\n")[1],
+        epilog=__doc__.split("\n\n")[2],
     )
     parser.add_argument(
         "--env",
         required=True,
+        metavar="NAME",
         help="environment of the expectations file whose hosts are read",
     )
     parser.add_argument(
         "--expectations",
         type=Path,
         default=Path("expectations.yaml"),
+        metavar="PATH",
         help="expectations file to take the environment block and every value not "
         "read live from (default: expectations.yaml)",
     )
     parser.add_argument(
         "--output",
         type=Path,
+        metavar="PATH",
         help="file to write (default: expectations.NAME.yaml beside --expectations)",
     )
     parser.add_argument(
