@@ -152,6 +152,22 @@ def pytest_collection_modifyitems(
                     f"{context.environment.name!r}; run with --burst to send it"
                 )
             )
+        if item.get_closest_marker("skip"):
+            record_check_id(item)
+
+
+def record_check_id(item: pytest.Item) -> None:
+    """Record the check id of a test skipped before its `check` fixture runs.
+
+    Reports and pre/post comparisons match checks by this id, so a check skipped
+    in a pre run and run in the post run (errors:recent) is the same check.
+    """
+    callspec = getattr(item, "callspec", None)
+    for value in callspec.params.values() if callspec else ():
+        if isinstance(value, Case):
+            item.user_properties.append(("check_id", value.check_id))
+            item.user_properties.append(("kind", value.kind))
+            return
 
 
 @pytest.fixture(scope="session")
