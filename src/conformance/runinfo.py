@@ -17,7 +17,7 @@ import pytest
 # Names of the user_properties pairs a conformance test records.
 RECORD_KEYS = (
     "check_id",  # e.g. "apache:event:MaxRequestWorkers"
-    # "config", "probe" or "capacity"; --wait-healthy may retry probe checks only.
+    # "config", "probe", "capacity" or "log"; --wait-healthy retries probe checks only.
     "kind",
     "expected",  # JSON-serialisable expected value or description
     "observed",  # JSON-serialisable observed value

@@ -55,7 +55,7 @@ def memory_headroom(facts: HostFacts, min_free_mb: int) -> Observation:
         expected=f"MemAvailable >= {min_free_mb} MiB",
         observed=f"{available_mb} MiB available of {total_mb} MiB",
         where=f"/proc/meminfo on {facts.address}",
-        details={"snapshot": {"mem_available_mb": available_mb}},
+        details={"snapshot": {"enough_memory": available_mb >= min_free_mb}},
     )
 
 
@@ -160,13 +160,7 @@ def celery_running(facts: HostFacts, expected: list[str]) -> Observation:
         expected=sorted(expected),
         observed=observed,
         where=f"ps -eo pid,ppid,args on {facts.address} (celery worker -n NAME@)",
-        details={
-            "snapshot": {
-                "celery_worker_pids": {
-                    n: [p.pid for p in ps] for n, ps in nodes.items()
-                }
-            }
-        },
+        details={"snapshot": {"nodes": observed}},
     )
 
 
@@ -198,5 +192,5 @@ def wsgi_live_processes(
         expected=expected,
         observed=len(found),
         where=f"ps -eo args on {facts.address} (processes named {display_name!r})",
-        details={"snapshot": {"wsgi_daemon_pids": [p.pid for p in found]}},
+        details={"snapshot": {"processes": len(found)}},
     )
