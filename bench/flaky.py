@@ -30,7 +30,9 @@ def main() -> int:
     runs = []
     for number in range(1, args.runs + 1):
         with tempfile.TemporaryDirectory(prefix="flaky-") as reports:
-            run = suiterun.run_suite(Path(reports), burst=not args.no_burst)
+            run = suiterun.run_suite(
+                Path(reports), burst=not args.no_burst, workers=suiterun.WORKERS
+            )
         runs.append(run)
         print(
             f"run {number}/{args.runs}: {len(run.failed())} failed of "

@@ -50,8 +50,8 @@ def needs_burst(name: str) -> bool:
 
 
 def discover(name: str, *, burst: bool) -> dict:
-    suiterun.inject(name)
     try:
+        suiterun.inject(name)
         with tempfile.TemporaryDirectory(prefix=f"fault-{name}-") as reports:
             run = suiterun.run_suite(Path(reports), burst=burst)
     finally:

@@ -56,6 +56,8 @@ def render() -> str:
             shown = text.replace("|", "\\|")
             lines.append(f"| `{check_id}` | `{shown}` |")
         lines.append("")
+        for check_id, reason in sorted(fault.unasserted.items()):
+            lines.append(f"Not asserted: `{check_id}`, because {reason}.\n")
     return "\n".join(lines)
 
 

@@ -30,6 +30,10 @@ SUITE_TIMEOUT_S = 300
 # lab/heal waits up to 90 s for a healthy lab, and then once more after its fallback.
 HEAL_TIMEOUT_S = 240
 FAULT_TIMEOUT_S = 120
+WORKERS = 4
+# A burst against a lab with a few request slots makes every request sent beside it
+# fail, so runs with the burst are serial: no other check runs during it.
+BURST_WORKERS = 1
 
 
 class CommandTimedOut(Exception):
@@ -95,7 +99,7 @@ def run_suite(
     *,
     burst: bool = False,
     select: Sequence[str] = (),
-    workers: int = 4,
+    workers: int | None = None,
     extra_args: Sequence[str] = (),
     timeout_s: float = SUITE_TIMEOUT_S,
     env: dict[str, str] | None = None,
@@ -105,10 +109,13 @@ def run_suite(
     `select` names the tests to run (node ids from an earlier results.json); empty
     runs the whole suite. The burst probe runs only when `burst` is true.
     """
+    if workers is None:
+        workers = BURST_WORKERS if burst else WORKERS
     argv = [
         PYTEST,
-        "--reports-dir",
-        reports_dir,
+        # One argument, so pytest never takes the folder for a test path when it
+        # looks for its rootdir and ini file.
+        f"--reports-dir={reports_dir}",
         "--burst" if burst else "--no-burst",
         "-n",
         str(workers),

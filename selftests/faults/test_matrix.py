@@ -57,6 +57,7 @@ def test_batch_expectations_disjoint(batch):
 def test_fault_fails_exactly_its_checks(batch, healed_lab, tmp_path):
     burst = any(MATRIX[name].burst for name in batch)
     expected = expected_failures(batch)
+    unasserted = {c for name in batch for c in MATRIX[name].unasserted}
 
     try:
         suiterun.inject(*batch)
@@ -66,9 +67,10 @@ def test_fault_fails_exactly_its_checks(batch, healed_lab, tmp_path):
     healed = rerun_failed(faulty, tmp_path / "healed", burst=burst)
 
     observed = faulty.failed()
-    assert set(observed) == set(expected), mismatch(batch, expected, observed)
+    asserted = {c: r for c, r in observed.items() if c not in unasserted}
+    assert set(asserted) == set(expected), mismatch(batch, expected, asserted)
     for check_id, record in observed.items():
-        assert_message(check_id, record, expected[check_id])
+        assert_message(check_id, record, expected.get(check_id, ""))
     assert healed is not None
     assert healed.failed() == {}, f"still failing after lab/heal: {healed.failed()}"
     assert set(healed.by_id()) == set(observed)
@@ -88,7 +90,7 @@ def rerun_failed(
     nodeids = sorted(record["nodeid"] for record in faulty.failed().values())
     if not nodeids:
         return None
-    return suiterun.run_suite(reports_dir, burst=burst, select=nodeids, workers=2)
+    return suiterun.run_suite(reports_dir, burst=burst, select=nodeids)
 
 
 def mismatch(

@@ -134,7 +134,9 @@ def test_cookie_shape_matches_login(credentials, secret_values):
 
 def test_healthy_run_writes_no_secret(credentials, secret_values, tmp_path):
     suiterun.heal()
-    run = suiterun.run_suite(tmp_path, burst=True, extra_args=LOG_ARGS)
+    run = suiterun.run_suite(
+        tmp_path, burst=True, workers=suiterun.WORKERS, extra_args=LOG_ARGS
+    )
 
     assert run.checks, run.stdout[-2000:]
     assert run.failed() == {}, list(run.failed())

@@ -47,7 +47,9 @@ def timeouts() -> dict[str, float]:
 @pytest.fixture(scope="module")
 def healthy_run(tmp_path_factory) -> suiterun.SuiteRun:
     suiterun.heal()
-    run = suiterun.run_suite(tmp_path_factory.mktemp("healthy"), burst=True)
+    run = suiterun.run_suite(
+        tmp_path_factory.mktemp("healthy"), burst=True, workers=WORKERS
+    )
     assert run.failed() == {}, list(run.failed())
     return run
 
