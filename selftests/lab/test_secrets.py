@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import ssl
 import sys
 from pathlib import Path
 
@@ -28,6 +29,8 @@ LOGIN_PATH = "/api/v1/auth/login"
 # messages, tracebacks and captured logs all get written.
 FAILING_FAULT = "ssh-down-frontend"
 LOG_ARGS = ("-o", "log_cli=true", "--log-cli-level=DEBUG", "--log-level=DEBUG")
+# pytest-xdist workers do not print live logs, so these runs use no workers.
+NO_WORKERS = 0
 # A key body line is at least this long; shorter lines ("-----END ...") are
 # not secret and could match by chance.
 MIN_KEY_LINE = 20
@@ -61,7 +64,7 @@ def login_cookie(credentials: dict[str, str]) -> str:
     """Log in as the suite does and return the session cookie the backend sets."""
     with httpx.Client(
         base_url=BACKEND_URL,
-        verify=credentials["LAB_CA_BUNDLE"],
+        verify=ssl.create_default_context(cafile=credentials["LAB_CA_BUNDLE"]),
         timeout=10,
     ) as client:
         response = client.post(
@@ -132,15 +135,37 @@ def test_cookie_shape_matches_login(credentials, secret_values):
     assert not SESSION_VALUE.search("Cookie: session=***")
 
 
+def test_leak_search_finds_planted_values(credentials, secret_values, tmp_path):
+    cookie = secret_values["session cookie of a fresh login"]
+    (tmp_path / "junit.xml").write_text(
+        f"<failure>password {secret_values['LAB_APP_PASSWORD']}</failure>"
+    )
+    run = suiterun.SuiteRun(
+        returncode=1,
+        wall_s=0.0,
+        stdout=f"DEBUG sent Cookie: session={cookie}",
+        stderr="",
+        reports_dir=tmp_path,
+        checks=[],
+    )
+
+    found = leaks(run, secret_values, credentials["LAB_APP_USER"])
+
+    assert "LAB_APP_PASSWORD in junit.xml" in found
+    assert "session cookie of a fresh login in stdout" in found
+    assert "a session cookie value in stdout" in found
+
+
 def test_healthy_run_writes_no_secret(credentials, secret_values, tmp_path):
     suiterun.heal()
     run = suiterun.run_suite(
-        tmp_path, burst=True, workers=suiterun.WORKERS, extra_args=LOG_ARGS
+        tmp_path, burst=True, workers=NO_WORKERS, extra_args=LOG_ARGS
     )
 
     assert run.checks, run.stdout[-2000:]
     assert run.failed() == {}, list(run.failed())
     assert "sse:first-event" in run.by_id()
+    assert "DEBUG" in run.stdout
     assert leaks(run, secret_values, credentials["LAB_APP_USER"]) == []
 
 
@@ -153,11 +178,18 @@ def test_failing_run_writes_no_secret(credentials, secret_values, tmp_path):
 
     try:
         suiterun.inject(FAILING_FAULT)
-        run = suiterun.run_suite(tmp_path, burst=False, extra_args=LOG_ARGS, env=env)
+        run = suiterun.run_suite(
+            tmp_path,
+            burst=False,
+            workers=NO_WORKERS,
+            extra_args=LOG_ARGS,
+            env=env,
+        )
     finally:
         suiterun.heal()
 
     failed = run.failed()
     assert "sse:first-event" in failed
     assert "frontend:access-user" in failed
+    assert "DEBUG" in run.stdout
     assert leaks(run, values, credentials["LAB_APP_USER"]) == []

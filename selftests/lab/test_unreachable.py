@@ -33,6 +33,10 @@ HTTP_TESTS = ("tests/health", "tests/infra/test_tls.py")
 # The latency checks send this many requests each (health.samples).
 LATENCY_SAMPLES = 5
 MISBEHAVING_WALL_S = 120
+# The burst checks read Apache's error log over SSH around the burst, so they
+# need the backend's SSH too.
+BURST_CHECKS = ("capacity:burst", "capacity:pressure-log")
+HTTP_AND_FRONTEND = {"frontend", "health", "latency", "route", "sse", "tls"}
 REFUSED_REASON = re.compile(
     r"not read: ssh apache@127\.0\.10\.10:22: connection refused after \d+\.\d s"
 )
@@ -72,32 +76,27 @@ def test_ssh_down_backend_fails_fast(ssh_down_run, healthy_run, timeouts):
     connect_s = timeouts["ssh_connect_s"]
 
     failed = run.failed()
-    for check_id in BACKEND_OVER_SSH:
-        assert check_id in failed, f"{check_id} passed with sshd down"
-        message = failed[check_id]["message"]
+    assert set(failed) == set(BACKEND_OVER_SSH) | set(BURST_CHECKS)
+    for record in failed.values():
+        message = record["message"]
         assert REFUSED_REASON.search(message), message
         assert message.count("connection refused") == 1, message
         assert "Traceback" not in message, message
-        assert failed[check_id]["duration"] <= connect_s, failed[check_id]
-    unaffected = {
-        check_id: record["outcome"]
-        for check_id, record in run.by_id().items()
-        if check_id.startswith(("frontend:", "health:", "latency:", "route:"))
-        or check_id.startswith(("sse:", "tls:"))
-    }
-    assert unaffected, "no frontend or HTTP check ran"
-    assert set(unaffected.values()) <= {"passed", "skipped"}, unaffected
+        assert re.search(r"^Runbook \d", message, re.MULTILINE), message
+        assert record["duration"] <= connect_s, record
     # Each worker tries the backend once and is refused at once.
     assert run.wall_s <= healthy_run.wall_s + WORKERS * connect_s + WALL_SLACK_S
 
 
-def test_ssh_down_backend_burst_reason(ssh_down_run):
-    failed = ssh_down_run.failed()
-    assert "capacity:pressure-log" in failed
-    message = failed["capacity:pressure-log"]["message"]
-    assert "connection refused" in message, message
-    assert re.search(r"^Runbook \d", message, re.MULTILINE), message
-    assert failed.get("capacity:burst") is None, failed.get("capacity:burst")
+def test_ssh_down_backend_spares_http(ssh_down_run):
+    unaffected = {
+        check_id: record["outcome"]
+        for check_id, record in ssh_down_run.by_id().items()
+        if check_id.split(":")[0] in HTTP_AND_FRONTEND
+    }
+
+    assert len(unaffected) >= 15, unaffected
+    assert set(unaffected.values()) <= {"passed", "skipped"}, unaffected
 
 
 def test_redis_frozen_fails_ready_in_time(healthy_run, timeouts, tmp_path):
