@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Run the suite K times against the healthy lab and count the checks that flip.
 
-A check is flaky when it fails in some runs and passes in others; one that fails in
-every run is broken, not flaky, and is listed apart. The burst probe runs as it does
-by default for the lab unless --no-burst is given.
+A check is flaky when it fails in some runs and passes in others. A check that fails
+in every run is broken, not flaky, and is counted apart. The burst probe runs, as it
+does by default for the lab, unless --no-burst is given.
 
     .venv/bin/python bench/flaky.py --runs 5
 """

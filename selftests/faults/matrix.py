@@ -189,9 +189,9 @@ MATRIX: dict[str, Fault] = {
         burst=True,
         unasserted={
             "capacity:pressure-log": "Apache logs AH00484 and AH10159 once until "
-            "it restarts (five bursts in a row in the lab logged one), and only "
-            "when its once-a-second check falls inside the burst, which stops "
-            "early on read errors after about 40 requests here",
+            "it restarts: five bursts in a row in the lab logged one. It logs them "
+            "only when its once-a-second check falls inside the burst, and here "
+            "the burst stops early on read errors after about 40 requests",
         },
     ),
     "wsgi-processes-low": Fault(

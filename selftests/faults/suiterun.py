@@ -25,7 +25,7 @@ LAB_DIR = REPO_DIR / "lab"
 STATE_DIR = Path(os.environ.get("LAB_STATE_DIR", REPO_DIR / ".lab"))
 ACTIVE_FAULTS_FILE = STATE_DIR / "faults"
 
-# A full suite run takes about 40 s on a 2-core machine; this bounds a hung one.
+# A healthy run takes about 10 s with -n 4 on a 2-core machine; this bounds a hung one.
 SUITE_TIMEOUT_S = 300
 # lab/heal waits up to 90 s for a healthy lab, and then once more after its fallback.
 HEAL_TIMEOUT_S = 240

@@ -1,9 +1,10 @@
 """An unreachable or hung host fails only its own checks, quickly and with one reason.
 
 Two lab faults: sshd stopped on the backend (connections refused), and Redis frozen
-with SIGSTOP (its port accepts connections but never answers). The suite's wall time
-in each case is compared with a healthy run's in the same session, plus what the
-configured timeouts allow.
+with SIGSTOP (its port accepts connections but never responds). The suite's wall
+time in each case is compared with a healthy run's in the same session, plus what
+the configured timeouts allow. A local listener then stands in for the backend's
+HTTPS port, once hung and once speaking plain HTTP.
 """
 
 from __future__ import annotations
@@ -116,7 +117,7 @@ class MisbehavingServer:
     """A TCP listener on a lab address that accepts and then misbehaves.
 
     mode "silent" accepts and never sends a byte (a hung endpoint, and a TLS
-    handshake that never ends); mode "plain" answers in plain HTTP, so a TLS
+    handshake that never ends); mode "plain" replies in plain HTTP, so a TLS
     client's handshake fails at once.
     """
 
