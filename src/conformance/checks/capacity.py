@@ -20,6 +20,9 @@ from conformance.verdict import Case, NotObserved, Observation
 # Apache's parent checks its worker pool once a second, so a pressure warning can
 # follow the load by about a second; wait this long before reading the log.
 MAINTENANCE_WAIT_S = 2.0
+# For the same reason, a burst that errors is stopped only after it has run this long:
+# stopped within the first second, it can end before Apache's parent has looked.
+MIN_BURST_S = 2.0
 
 
 def observe(facts: HostFacts, suite: Any, case: Case) -> Observation:
@@ -82,6 +85,7 @@ def burst_window(suite: Any) -> dict[str, Any]:
         requests=spec.requests,
         max_duration_s=spec.max_duration_s,
         max_error_rate=spec.max_error_rate,
+        min_duration_s=min(MIN_BURST_S, spec.max_duration_s),
     )
     caps = BurstCaps(
         concurrency=spec.caps.concurrency,

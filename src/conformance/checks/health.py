@@ -39,7 +39,18 @@ def contract(suite: Any, case: Case) -> Observation:
 def latency(suite: Any, case: Case) -> Observation:
     path = case.params["path"]
     count = case.params["samples"]
-    result = sample_endpoint(suite.client_settings(), path, samples=count)
+    settings = suite.client_settings()
+    # One sample first: an endpoint that times out would otherwise cost
+    # `samples` full read timeouts before the check could fail.
+    result = sample_endpoint(settings, path, samples=1)
+    first = result.samples[0]
+    if first.status is None:
+        raise NotObserved(
+            f"{first.error_kind}: {first.error}", where=f"GET {result.url}"
+        )
+    if count > 1:
+        rest = sample_endpoint(settings, path, samples=count - 1)
+        result.samples.extend(rest.samples)
     p95 = result.latency_percentile_ms(95)
     budget = case.params["p95_ms"]
     errors = {kind: len(found) for kind, found in result.errors.items()}
@@ -47,6 +58,9 @@ def latency(suite: Any, case: Case) -> Observation:
     observed: dict[str, Any] = {"p95_ms": round(p95, 1) if p95 is not None else None}
     if errors:
         observed["client_errors"] = errors
+        observed["first_error"] = next(
+            f"{s.error_kind}: {s.error}" for s in result.samples if s.error_kind
+        )
     observed["samples_ms"] = [round(ms, 1) for ms in result.latencies_ms]
     return Observation(
         ok=ok,

@@ -61,7 +61,8 @@ class BurstPlan:
     """What one burst sends.
 
     `max_error_rate` is a fraction (0.05 is 5 %). The error rate counts client-side
-    errors and 5xx responses, and is checked once `min_sample` requests have ended.
+    errors and 5xx responses, and is checked once `min_sample` requests have ended
+    and the burst has run for `min_duration_s`.
     """
 
     path: str
@@ -70,6 +71,7 @@ class BurstPlan:
     max_duration_s: float
     max_error_rate: float = 0.05
     min_sample: int = 20
+    min_duration_s: float = 0.0
     method: str = "GET"
     keepalive: bool = True
 
@@ -185,6 +187,11 @@ def check_limits(plan: BurstPlan, caps: BurstCaps, *, source: str = "") -> None:
         raise ProbeLimitError(
             f"burst min_sample {plan.min_sample!r}{where} is invalid: use 1 or more"
         )
+    if not 0 <= plan.min_duration_s <= plan.max_duration_s:
+        raise ProbeLimitError(
+            f"burst min_duration_s {plan.min_duration_s!r}{where} is invalid: use "
+            f"0 to max_duration_s ({plan.max_duration_s!r})"
+        )
 
 
 def _check_caps(caps: BurstCaps, where: str) -> None:
@@ -221,6 +228,7 @@ class _Burst:
         self.in_flight = 0
         self.max_in_flight = 0
         self.stopped_early: str | None = None
+        self.started = time.perf_counter()
 
     async def run(self) -> BurstResult:
         workers = min(self.plan.concurrency, self.plan.requests)
@@ -229,7 +237,7 @@ class _Burst:
             max_keepalive_connections=workers if self.plan.keepalive else 0,
         )
         started_at = dt.datetime.now(dt.UTC)
-        started = time.perf_counter()
+        started = self.started = time.perf_counter()
         async with build_async_client(self.settings, limits=limits) as client:
             try:
                 async with asyncio.timeout(self.plan.max_duration_s):
@@ -295,6 +303,8 @@ class _Burst:
     def _check_error_rate(self) -> None:
         ended = self.completed + sum(self.client_errors.values())
         if ended < self.plan.min_sample or self.stopped_early is not None:
+            return
+        if time.perf_counter() - self.started < self.plan.min_duration_s:
             return
         server_errors = sum(n for s, n in self.status_counts.items() if s >= 500)
         errors = server_errors + sum(self.client_errors.values())
