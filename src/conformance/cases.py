@@ -63,9 +63,23 @@ def apache_mpm(checks: Checks, section: SectionLookup) -> Iterator[Case]:
 def apache_modules(checks: Checks, section: SectionLookup) -> Iterator[Case]:
     apache = checks.apache
     mpm_module = f"mpm_{apache.loaded_mpm}_module"
-    yield _case(apache, section, "apache:loaded-mpm", "config", module=mpm_module)
+    yield _case(
+        apache,
+        section,
+        "apache:loaded-mpm",
+        "config",
+        module=mpm_module,
+        expected_text=f"{mpm_module} loaded",
+    )
     for module in apache.modules:
-        yield _case(apache, section, f"apache:module:{module}", "config", module=module)
+        yield _case(
+            apache,
+            section,
+            f"apache:module:{module}",
+            "config",
+            module=module,
+            expected_text=f"{module} loaded",
+        )
 
 
 def apache_syntax(checks: Checks, section: SectionLookup) -> Iterator[Case]:
@@ -88,7 +102,13 @@ def wsgi(checks: Checks, section: SectionLookup) -> Iterator[Case]:
         yield _case(
             group, section, f"wsgi:{option}", "config", option=option, expected=expected
         )
-    yield _case(group, section, "wsgi:serving-group", "config")
+    yield _case(
+        group,
+        section,
+        "wsgi:serving-group",
+        "config",
+        expected_text="a WSGIDaemonProcess group serves the app",
+    )
     yield _case(
         group,
         section,
@@ -118,7 +138,13 @@ def services(checks: Checks, section: SectionLookup) -> Iterator[Case]:
     for unit in group.units:
         override = {"remediation": "4.2"} if unit == "celery" else None
         yield _case(
-            group, section, f"service:{unit}", "probe", override=override, unit=unit
+            group,
+            section,
+            f"service:{unit}",
+            "probe",
+            override=override,
+            unit=unit,
+            expected_text=f"{unit}: active",
         )
 
 
@@ -126,30 +152,83 @@ def dependencies(checks: Checks, section: SectionLookup) -> Iterator[Case]:
     group = checks.dependencies
     for name, port in group.ports.items():
         yield _case(
-            group, section, f"dependency:{name}", "probe", dependency=name, port=port
+            group,
+            section,
+            f"dependency:{name}",
+            "probe",
+            dependency=name,
+            port=port,
+            expected_text=f"TCP connect to {name} port {port} from the backend",
         )
 
 
 def tls(checks: Checks, section: SectionLookup) -> Iterator[Case]:
     group = checks.tls
     for aspect in ("handshake", "name", "days-to-expiry"):
-        yield _case(group, section, f"tls:{aspect}", "probe", aspect=aspect)
+        yield _case(
+            group,
+            section,
+            f"tls:{aspect}",
+            "probe",
+            aspect=aspect,
+            expected_text=f"a TLS certificate on port {group.port} to check {aspect}",
+        )
 
 
 def frontend(checks: Checks, section: SectionLookup) -> Iterator[Case]:
     group = checks.frontend
-    yield _case(group, section, "frontend:access-user", "probe")
+    yield _case(
+        group,
+        section,
+        "frontend:access-user",
+        "probe",
+        expected_text="a login as the access user",
+    )
     for unit in group.services:
-        yield _case(group, section, f"frontend:service:{unit}", "probe", unit=unit)
-    yield _case(group, section, "frontend:pm2-app", "probe", app=group.pm2_app)
-    yield _case(group, section, "frontend:app-listening", "probe", port=group.app_port)
-    yield _case(group, section, "frontend:url", "probe")
+        yield _case(
+            group,
+            section,
+            f"frontend:service:{unit}",
+            "probe",
+            unit=unit,
+            expected_text=f"{unit}: active",
+        )
+    yield _case(
+        group,
+        section,
+        "frontend:pm2-app",
+        "probe",
+        app=group.pm2_app,
+        expected_text=f"PM2 app {group.pm2_app!r} online",
+    )
+    yield _case(
+        group,
+        section,
+        "frontend:app-listening",
+        "probe",
+        port=group.app_port,
+        expected_text=f"a socket listening on port {group.app_port}",
+    )
+    yield _case(
+        group,
+        section,
+        "frontend:url",
+        "probe",
+        expected_text="200 from the frontend URL",
+    )
 
 
 def backups(checks: Checks, section: SectionLookup) -> Iterator[Case]:
     group = checks.backups
     for path in group.files:
-        yield _case(group, section, f"backup:{path}", "config", path=path)
+        yield _case(
+            group,
+            section,
+            f"backup:{path}",
+            "config",
+            path=path,
+            expected_text=f"latest {path}.bak.<timestamp> exists and is readable",
+        )
 
 
 def recent_errors(checks: Checks, section: SectionLookup) -> Iterator[Case]:
@@ -187,6 +266,7 @@ def _endpoints(checks: Checks, section: SectionLookup, *, deep: bool) -> Iterato
             path=path,
             status=spec.status,
             fields=dict(spec.fields),
+            expected_text=f"status {spec.status} with a JSON body",
         )
 
 
@@ -202,6 +282,7 @@ def latencies(checks: Checks, section: SectionLookup) -> Iterator[Case]:
                 override={"runbook": spec.runbook, "remediation": spec.remediation},
                 path=path,
                 p95_ms=spec.p95_ms,
+                expected_text=f"p95 <= {spec.p95_ms} ms over {group.samples} samples",
                 samples=group.samples,
             )
 
@@ -227,20 +308,56 @@ def routes(checks: Checks, section: SectionLookup) -> Iterator[Case]:
 
 def sse(checks: Checks, section: SectionLookup) -> Iterator[Case]:
     group = checks.sse
-    yield _case(group, section, "sse:auth-required", "probe")
-    yield _case(group, section, "sse:first-event", "probe")
+    yield _case(
+        group,
+        section,
+        "sse:auth-required",
+        "probe",
+        expected_text="401 or 403 without the session cookie",
+    )
+    yield _case(
+        group,
+        section,
+        "sse:first-event",
+        "probe",
+        expected_text=f"an event or heartbeat within {group.first_event_within_s} s",
+    )
 
 
 def capacity(checks: Checks, section: SectionLookup) -> Iterator[Case]:
     group = checks.capacity
-    yield _case(group, section, "capacity:bounding-stage", "capacity")
-    yield _case(group, section, "capacity:memory-headroom", "capacity")
+    yield _case(
+        group,
+        section,
+        "capacity:bounding-stage",
+        "capacity",
+        expected_text="the runbook's request slots, from the config on the host",
+    )
+    yield _case(
+        group,
+        section,
+        "capacity:memory-headroom",
+        "capacity",
+        expected_text=f"MemAvailable >= {group.min_free_memory_mb} MiB",
+    )
 
 
 def burst(checks: Checks, section: SectionLookup) -> Iterator[Case]:
     group = checks.capacity
-    yield _case(group, section, "capacity:burst", "capacity")
-    yield _case(group, section, "capacity:pressure-log", "capacity")
+    yield _case(
+        group,
+        section,
+        "capacity:burst",
+        "capacity",
+        expected_text=f"a burst of {group.burst.requests} requests within its budgets",
+    )
+    yield _case(
+        group,
+        section,
+        "capacity:pressure-log",
+        "capacity",
+        expected_text="no pressure warning in the error log during the burst",
+    )
 
 
 BUILDERS: dict[str, Callable[[Checks, SectionLookup], Iterator[Case]]] = {

@@ -134,7 +134,10 @@ class Check:
             missing = None
         if missing is not None:
             if expected is None:
-                expected = self.case.params.get("expected", "a value that can be read")
+                expected = self.case.params.get(
+                    "expected",
+                    self.case.params.get("expected_text", "a value that can be read"),
+                )
             self.unreachable(missing.reason, expected=expected, where=missing.where)
             return
         for name, value in observation.details.items():
