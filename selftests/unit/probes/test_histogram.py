@@ -76,7 +76,7 @@ def test_histogram_lognormal_latencies_within_bound():
     assert histogram.max == max(values)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, derandomize=True)
 @given(
     values=st.lists(st.integers(0, 10**10), min_size=1, max_size=400),
     precision_bits=st.integers(2, 12),
