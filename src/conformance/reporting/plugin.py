@@ -78,6 +78,14 @@ def pytest_configure(config: pytest.Config) -> None:
     reports_dir = reports_dir_of(config)
     _validate_ticket(config)
     waivers = _load_waivers(config)
+    if config.option.collectonly:
+        # Listing the checks is no run: keep the last reports and snapshots.
+        return
+    if reports_dir.exists() and not reports_dir.is_dir():
+        raise pytest.UsageError(
+            f"--reports-dir {str(reports_dir)!r} is a file, not a folder; "
+            "pass a folder (it is created if missing)"
+        )
     _default_report_paths(config, reports_dir)
     plugin = ReportingPlugin(
         config,

@@ -199,7 +199,13 @@ class ReportingPlugin:
             self.comparison_note = note
         write_redacted_json(results_path, document)
         self.written.append(results_path)
-        if document["run"]["phase"]:
+        # A run that was interrupted, failed to start or selected no check keeps
+        # no snapshot, so the next post run compares with a complete pre run.
+        if (
+            document["run"]["phase"]
+            and self.document["checks"]
+            and (document["run"]["exit_status"] in (0, 1))
+        ):
             self.written.append(keep_snapshot(document, reports_dir=self.reports_dir))
 
     def pytest_html_report_title(self, report: Any) -> None:
