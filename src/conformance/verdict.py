@@ -19,6 +19,8 @@ from typing import Any
 
 import pytest
 
+from conformance.errors import ConformanceError
+
 
 @dataclasses.dataclass(frozen=True)
 class Section:
@@ -34,7 +36,7 @@ class Case:
     """One conformance check: its id, its runbook sections and what it compares."""
 
     check_id: str
-    kind: str  # "config", "probe" or "capacity"
+    kind: str  # "config", "probe", "capacity" or "log"
     runbook: Section
     remediation: Section
     params: dict[str, Any] = dataclasses.field(default_factory=dict)
@@ -130,6 +132,10 @@ class Check:
             observation = observe()
         except NotObserved as error:
             missing = error
+        except ConformanceError as error:
+            # A setting the check needs is missing or a target is not allowed:
+            # the library's message already names the value and the fix.
+            missing = NotObserved(str(error))
         else:
             missing = None
         if missing is not None:

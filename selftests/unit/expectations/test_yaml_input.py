@@ -201,7 +201,7 @@ def test_missing_file_names_option(tmp_path):
         load(path)
 
     assert str(caught.value).startswith(f"{path}: cannot read")
-    assert "--expectations PATH" in str(caught.value)
+    assert "--expectations=PATH" in str(caught.value)
 
 
 def test_deep_nesting_rejected(tmp_path):

@@ -18,9 +18,15 @@ def mpm_value(facts: HostFacts, apache: Any, case: Case) -> Observation:
         settings = effective_mpm(apache_config(facts, apache), mpm)
     except ConfigParseError as error:
         raise NotObserved(f"cannot derive the {mpm} MPM settings: {error}") from None
+    if directive not in settings.values:
+        known = ", ".join(settings.values)
+        raise NotObserved(
+            f"{directive!r} is not a setting of the {mpm} MPM that the suite derives; "
+            f"use one of {known} in expectations.yaml"
+        )
     value = settings[directive]
     configured = (
-        f"configured {value.configured_text} at {value.configured_at}"
+        f"configured {value.configured_text}"
         if value.configured_at
         else "not configured, httpd's default"
     )

@@ -53,7 +53,7 @@ def _read(path: Path) -> bytes:
     except OSError as error:
         raise ExpectationsError(
             f"{path}: cannot read the expectations file: {error.strerror} "
-            f"(got {str(path)!r}); pass an existing file with --expectations PATH"
+            f"(got {str(path)!r}); pass an existing file with --expectations=PATH"
         ) from None
 
 
