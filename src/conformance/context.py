@@ -82,7 +82,11 @@ class SuiteContext:
         ports = checks.dependencies.ports
         text = script.backend_script(
             config_dirs=[checks.apache.server_root],
-            extra_files=[checks.celery.config_file],
+            extra_files=[
+                checks.apache.config_file,
+                checks.wsgi.config_file,
+                checks.celery.config_file,
+            ],
             backup_of=list(checks.backups.files),
             units=list(checks.services.units),
             tcp_targets=[(dependencies[name].host, ports[name]) for name in ports],

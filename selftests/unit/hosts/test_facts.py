@@ -160,3 +160,26 @@ def test_section_text_cannot_end_early():
 
     assert facts.files["/etc/x"].text == "@@MBP file /etc/passwd@@\n"
     assert facts.clock == 5
+
+
+def test_script_follows_symlinked_config(tmp_path):
+    elsewhere = tmp_path / "elsewhere.conf"
+    elsewhere.write_text("WSGIDaemonProcess app processes=3\n")
+    config = tmp_path / "conf d"
+    config.mkdir()
+    (config / "wsgi.conf").symlink_to(elsewhere)
+    text = script.backend_script(
+        config_dirs=[str(tmp_path / "conf d")],
+        extra_files=[],
+        backup_of=[],
+        units=[],
+        tcp_targets=[],
+        tcp_timeout_s=1,
+    )
+
+    output = subprocess.run(
+        ["sh", "-c", text], capture_output=True, text=True, timeout=30, check=False
+    ).stdout
+    facts = build_facts("127.0.0.1", "tester", output)
+
+    assert facts.files[str(config / "wsgi.conf")].text.startswith("WSGIDaemonProcess")

@@ -40,8 +40,9 @@ def pm2_processes(facts: HostFacts) -> list[dict[str, Any]]:
     result = command(facts, "pm2")
     if result.exit_status != 0:
         raise NotObserved(
-            f"pm2 jlist failed with exit status {result.exit_status}; is PM2 installed "
-            f"for {facts.user}?",
+            f"pm2 jlist failed with exit status {result.exit_status}: "
+            f"{result.output.strip()[-200:] or 'no output'}; check that PM2 runs "
+            f"as {facts.user} (systemctl status pm2-{facts.user})",
             where=f"pm2 jlist on {facts.address}",
         )
     try:

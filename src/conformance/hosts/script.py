@@ -65,9 +65,11 @@ def backend_script(
     q = shlex.quote
     parts = [PRELUDE, "mark identity; id -un"]
     for folder in config_dirs:
+        # -L: RHEL and Debian link enabled config files in from elsewhere; httpd
+        # reads them under the link's name, so that is the path they are sent as.
         parts.append(
-            f"for f in $(find {q(folder)} -type f -name '*.conf' 2>/dev/null | sort); "
-            'do dump "$f"; done'
+            f"find -L {q(folder)} -type f -name '*.conf' 2>/dev/null | sort | "
+            'while IFS= read -r f; do dump "$f"; done'
         )
     parts += [f"dump {q(path)}" for path in extra_files]
     for path in backup_of:
@@ -100,7 +102,11 @@ def frontend_script(*, units: list[str]) -> str:
                 PRELUDE,
                 "mark identity; id -un",
                 systemctl_section(units),
-                "mark pm2; pm2 jlist 2>/dev/null; status $?",
+                # `pm2 jlist` starts a PM2 daemon when none runs, so it is asked only
+                # when the daemon's socket exists: the suite changes nothing on a host.
+                'mark pm2; if [ -S "${PM2_HOME:-$HOME/.pm2}/rpc.sock" ]; then '
+                "pm2 jlist 2>/dev/null; status $?; "
+                'else echo "no PM2 daemon runs for $(id -un)"; status 3; fi',
                 "mark listening; ss -Hltn 2>/dev/null; status $?",
                 "mark processes; ps -eo pid=,ppid=,user=,args=",
             ]
