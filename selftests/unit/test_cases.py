@@ -91,3 +91,26 @@ def test_check_records_values_when_passing():
     assert ("expected", 3) in recorded
     assert ("observed", 3) in recorded
     assert ("where", "f:1") in recorded
+
+
+def test_severity_taken_from_group_and_endpoint(tmp_path):
+    text = (ROOT / "expectations.yaml").read_text()
+    text = text.replace(
+        '  wsgi:\n    runbook: "1.3"\n',
+        '  wsgi:\n    runbook: "1.3"\n    severity: minor\n',
+    )
+    live = "/api/v1/health/live: {status: 200, p95_ms: 250, "
+    text = text.replace(live + "fields: {}}", live + "severity: critical, fields: {}}")
+    path = tmp_path / "expectations.yaml"
+    path.write_text(text)
+    expectations = load(path)
+
+    cases = build_cases(
+        expectations.checks, lambda number: Section(*expectations.section(number))
+    )
+
+    wsgi = {case.check_id: case for case in cases["wsgi_case"]}
+    endpoints = {case.check_id: case for case in cases["endpoint_case"]}
+    assert wsgi["wsgi:processes"].severity == "minor"
+    assert endpoints["health:/api/v1/health/live"].severity == "critical"
+    assert endpoints["health:/api/v1/health/ping"].severity == "major"

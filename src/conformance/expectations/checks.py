@@ -28,17 +28,26 @@ from conformance.expectations.fieldtypes import (
     UrlPath,
 )
 from conformance.expectations.matchers import Matcher
-from conformance.expectations.schema import ExactKeys, Located, NonEmpty
+from conformance.expectations.schema import ExactKeys, Located, NonEmpty, OneOf
 
 DEPENDENCY_NAMES = ("postgresql", "redis", "rabbitmq")
 
 
+SEVERITIES = ("critical", "major", "minor")
+Severity = Annotated[str, OneOf(SEVERITIES)]
+
+
 @dataclass(frozen=True)
 class CheckGroup(Located):
-    """Base of every check group: its runbook section and its remediation section."""
+    """Base of every check group: its runbook section and its remediation section.
+
+    `severity` decides whether a failure fails the run (docs/exit-codes.md); a group
+    without one is "major".
+    """
 
     runbook: SectionRef
     remediation: SectionRef
+    severity: Severity | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -118,6 +127,7 @@ class Endpoint(Located):
     deep: bool = False
     runbook: SectionRef | None = field(default=None, metadata={"inherit": True})
     remediation: SectionRef | None = field(default=None, metadata={"inherit": True})
+    severity: Severity | None = field(default=None, metadata={"inherit": True})
     fields: Mapping[str, Matcher] = field(
         default_factory=lambda: types.MappingProxyType({}),
     )
