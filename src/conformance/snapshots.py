@@ -104,6 +104,22 @@ def load_results(path: Path) -> dict:
             f"{path}: not a results file, no list of `checks`; "
             "give the path of a results.json written by the suite"
         )
+    for number, check in enumerate(document["checks"], start=1):
+        if not isinstance(check, dict) or not isinstance(check.get("id"), str):
+            raise ConformanceError(
+                f"{path}: check {number} has no `id` (got {check!r:.80}); "
+                "give the path of a results.json written by the suite"
+            )
+        if "outcome" not in check:
+            raise ConformanceError(
+                f"{path}: check {check['id']!r} has no `outcome`; "
+                "give the path of a results.json written by the suite"
+            )
+    if not isinstance(document.get("run", {}), dict):
+        raise ConformanceError(
+            f"{path}: `run` is not an object (got {document['run']!r:.80}); "
+            "give the path of a results.json written by the suite"
+        )
     return document
 
 

@@ -55,7 +55,15 @@ def run(args: argparse.Namespace) -> int:
     comparison = compare_results(before, after)
     sys.stdout.write(redact_text(format_comparison_text(comparison)))
     if args.html is not None:
-        write_redacted_text(args.html, comparison_page(comparison))
+        try:
+            write_redacted_text(args.html, comparison_page(comparison))
+        except OSError as error:
+            print(
+                f"conformance diff: cannot write {args.html} ({error.strerror}); "
+                "give --html the path of a file in a folder that exists",
+                file=sys.stderr,
+            )
+            return USAGE_ERROR
         print(f"wrote {args.html}")
     return 0
 
