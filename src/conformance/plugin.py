@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -84,7 +85,8 @@ def pytest_configure(config: pytest.Config) -> None:
     context = SuiteContext(expectations, environment)
     config.stash[CONTEXT] = context
     config.stash[CASES] = build_cases(
-        expectations.checks, lambda number: Section(*expectations.section(number))
+        expectations.checks,
+        lambda number: runbook_section(expectations, environment, number),
     )
     config.stash[RUN_INFO] = RunInfo(
         environment=environment.name,
@@ -93,6 +95,13 @@ def pytest_configure(config: pytest.Config) -> None:
         hosts={role: host.address for role, host in environment.hosts.items()},
         started_at=datetime.now(UTC),
     )
+
+
+def runbook_section(expectations: Any, environment: Any, number: str) -> Section:
+    """Return a runbook section with its first step written for this environment."""
+    number, title, first_step = expectations.section(number)
+    first_step = first_step.replace("{backend_url}", environment.backend_url)
+    return Section(number, title, first_step)
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

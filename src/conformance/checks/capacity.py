@@ -144,7 +144,12 @@ def pressure(suite: Any, window: dict[str, Any]) -> Observation:
     logged = window["log"]
     path = window["log_path"]
     if logged is None:
-        raise NotObserved(f"{path} could not be read over SSH", where=path)
+        raise NotObserved(
+            f"{path} could not be read over SSH by the access user; give that user "
+            "read access (RHEL keeps /var/log/httpd root-only) or set "
+            "checks.apache.error_log to a log it can read",
+            where=path,
+        )
     codes = set(suite.checks.capacity.pressure_codes)
     groups = group_by_code(parse_error_log(logged).entries)
     found = {code: group.count for code, group in groups.items() if code in codes}

@@ -42,6 +42,10 @@ def observe(suite: Any, case: Case) -> Observation:
         )
         if result.error:
             observed += f" ({result.error_kind}: {result.error})"
+        if result.verified is False:
+            tls = suite.environment.tls
+            trusted = tls.ca_bundle or f"the system store ({tls.ca_bundle_env} unset)"
+            observed += f"; trusted CAs: {trusted}"
         return Observation(
             ok=ok,
             expected="handshake ok and chain verified against the trusted CA",
