@@ -18,7 +18,7 @@ from conformance.probes.burst import BurstCaps, BurstPlan, BurstResult, run_burs
 from conformance.verdict import Case, NotObserved, Observation
 
 # Apache's parent checks its worker pool once a second, so a pressure warning can
-# follow the load by about a second; wait this long before reading the log.
+# follow the load by about a second. The check waits this long before reading the log.
 MAINTENANCE_WAIT_S = 2.0
 # For the same reason, a burst that errors is stopped only after it has run this long:
 # stopped within the first second, it can end before Apache's parent has looked.

@@ -30,7 +30,7 @@ def observe(suite: Any, case: Case) -> Observation:
         status = result.unauthenticated_status
         if status is None:
             raise NotObserved(
-                f"no answer without a cookie: {result.unauthenticated_error_kind}",
+                f"no response without a cookie: {result.unauthenticated_error_kind}",
                 where=where,
             )
         return Observation(

@@ -1,7 +1,7 @@
 """Facts read from a host in one round trip, parsed into plain values.
 
 A HostFacts is built once per host per pytest worker and cached for the session. When
-the host cannot be reached, HostFacts.error holds the one reason every check on that
+the host cannot be reached, HostFacts.error contains the one reason every check on that
 host reports.
 """
 

@@ -65,8 +65,8 @@ def backend_script(
     q = shlex.quote
     parts = [PRELUDE, "mark identity; id -un"]
     for folder in config_dirs:
-        # -L: RHEL and Debian link enabled config files in from elsewhere; httpd
-        # reads them under the link's name, so that is the path they are sent as.
+        # -L because RHEL and Debian link enabled config files in from elsewhere.
+        # httpd reads them under the link's name, so that is the path sent.
         parts.append(
             f"find -L {q(folder)} -type f -name '*.conf' 2>/dev/null | sort | "
             'while IFS= read -r f; do dump "$f"; done'

@@ -30,7 +30,7 @@ _connections_lock = threading.Lock()
 
 
 class BoundedSSHBackend(ParamikoBackend):
-    """Paramiko backend that verifies host keys and never waits without a limit."""
+    """Paramiko backend that verifies host keys and bounds each wait by a timeout."""
 
     NAME = "conformance-ssh"
 
