@@ -116,7 +116,7 @@ MATRIX: dict[str, Fault] = {
             "latency:/api/v1/health/live": "certificate verify failed",
             "latency:/api/v1/health/ready": "certificate verify failed",
             "latency:/api/v1/health/celery": "certificate verify failed",
-            "sse:auth-required": "no answer without a cookie: tls",
+            "sse:auth-required": "no response without a cookie: tls",
             "tls:handshake": "verified: False (verify_failed: self-signed",
         }
     ),
