@@ -1,4 +1,4 @@
-"""Runbook 4.1: capacity arithmetic, memory headroom, and the bounded burst probe."""
+"""Runbook 4.1: capacity arithmetic from the config, and memory headroom."""
 
 import pytest
 
@@ -9,9 +9,3 @@ pytestmark = pytest.mark.capacity
 
 def test_capacity(capacity_case, backend, suite, check):
     check.observe(lambda: capacity.observe(backend, suite, capacity_case))
-
-
-@pytest.mark.burst
-@pytest.mark.xdist_group("burst")
-def test_burst(burst_case, backend, suite, check):
-    check.observe(lambda: capacity.burst(backend, suite, burst_case))
