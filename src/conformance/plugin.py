@@ -52,7 +52,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--burst",
         action="store_true",
         default=None,
-        help="run the burst probe (on by default only where the environment says so)",
+        help="send the burst probe (default: the environment's burst_by_default)",
     )
     group.addoption(
         "--no-burst",
