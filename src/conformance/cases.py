@@ -233,7 +233,7 @@ def backups(checks: Checks, section: SectionLookup) -> Iterator[Case]:
 
 def recent_errors(checks: Checks, section: SectionLookup) -> Iterator[Case]:
     # The runbook's safe-change procedure (5) ends with reading recent error logs,
-    # and its answer to a change gone wrong is the rollback (6).
+    # and a change gone wrong is rolled back (6).
     yield _case(
         checks.backups,
         section,

@@ -5,7 +5,7 @@ ConformanceError
  +-- ConfigParseError   an Apache, mod_wsgi or Celery config file is invalid
  +-- TargetRejected     a host or URL lies outside the allowed networks
  +-- ProbeLimitError    a burst probe was asked for more than its caps allow
- +-- HostUnreachable    a host did not answer over SSH within its timeout
+ +-- HostUnreachable    a host did not respond over SSH within its timeout
  +-- LabError           the reference lab cannot be built, booted or changed
 
 Every message names the value at fault, where it was read, and what to do next.
@@ -17,7 +17,7 @@ class ConformanceError(Exception):
 
 
 class ExpectationsError(ConformanceError):
-    """An expectations or waivers file is malformed or holds an invalid value."""
+    """An expectations or waivers file is malformed or contains an invalid value."""
 
 
 class ConfigParseError(ConformanceError):
@@ -33,7 +33,7 @@ class ProbeLimitError(ConformanceError):
 
 
 class HostUnreachable(ConformanceError):
-    """A host did not answer over SSH within the configured timeout."""
+    """A host did not respond over SSH within the configured timeout."""
 
 
 class LabError(ConformanceError):

@@ -1,4 +1,4 @@
-"""What a suite run is about, shared by the plugin and the report writers.
+"""Facts about a suite run, shared by the plugin and the report writers.
 
 The plugin fills a RunInfo in pytest_configure and stores it in
 ``config.stash[RUN_INFO]``; report writers read it. Each conformance test records its

@@ -1,4 +1,4 @@
-"""Runbook 1.2: each dependency answers on its port, seen from the backend node."""
+"""Runbook 1.2: each dependency accepts connections from the backend node."""
 
 import pytest
 

@@ -40,6 +40,7 @@ def latency(suite: Any, case: Case) -> Observation:
     path = case.params["path"]
     count = case.params["samples"]
     settings = suite.client_settings()
+
     # One sample first: an endpoint that times out would otherwise cost
     # `samples` full read timeouts before the check could fail.
     result = sample_endpoint(settings, path, samples=1)
@@ -51,6 +52,7 @@ def latency(suite: Any, case: Case) -> Observation:
     if count > 1:
         rest = sample_endpoint(settings, path, samples=count - 1)
         result.samples.extend(rest.samples)
+
     p95 = result.latency_percentile_ms(95)
     budget = case.params["p95_ms"]
     errors = {kind: len(found) for kind, found in result.errors.items()}
@@ -62,6 +64,7 @@ def latency(suite: Any, case: Case) -> Observation:
             f"{s.error_kind}: {s.error}" for s in result.samples if s.error_kind
         )
     observed["samples_ms"] = [round(ms, 1) for ms in result.latencies_ms]
+
     return Observation(
         ok=ok,
         expected=f"p95 <= {budget} ms over {count} samples, no client errors",

@@ -58,7 +58,7 @@ class BurstCaps:
 
 @dataclass(frozen=True)
 class BurstPlan:
-    """What one burst sends.
+    """The requests one burst sends.
 
     `max_error_rate` is a fraction (0.05 is 5 %). The error rate counts client-side
     errors and 5xx responses, and is checked once `min_sample` requests have ended
